@@ -1,0 +1,19 @@
+// The command table: each command lives in its own file and registers itself on the app.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.h"
+
+namespace apt_ostree::cli {
+
+// Registers the subcommand; its callback runs the command and may throw Error.
+void register_refresh_md(CLI::App& app, Context& context);
+void register_search(CLI::App& app, Context& context);
+void register_show(CLI::App& app, Context& context);
+void register_resolve(CLI::App& app, Context& context);
+
+// Adds --mirror, --release, --arch, --components, --keyring to a subcommand.
+void add_repo_options(CLI::App& command, Context& context);
+
+}  // namespace apt_ostree::cli

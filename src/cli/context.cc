@@ -1,0 +1,81 @@
+#include "cli/context.h"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+#include "lib/repo/apt_sources.h"
+#include "lib/util/error.h"
+
+namespace apt_ostree::cli {
+
+namespace fs = std::filesystem;
+
+std::string host_architecture() {
+#if defined(__x86_64__)
+  return "amd64";
+#elif defined(__aarch64__)
+  return "arm64";
+#elif defined(__arm__)
+  return "armhf";
+#elif defined(__i386__)
+  return "i386";
+#elif defined(__powerpc64__)
+  return "ppc64el";
+#elif defined(__s390x__)
+  return "s390x";
+#elif defined(__riscv)
+  return "riscv64";
+#else
+#error "unknown host architecture"
+#endif
+}
+
+static fs::path default_cache_dir() {
+  if (::geteuid() == 0) return "/var/cache/apt-ostree";
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "apt-ostree";
+  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache/apt-ostree";
+  return "/var/tmp/apt-ostree";
+}
+
+repo::RepoConfig Context::repo_config() const {
+  repo::RepoConfig config;
+  config.release = release;
+  config.components = components;
+  config.architecture = architecture.empty() ? host_architecture() : architecture;
+  if (!keyrings.empty()) config.keyrings.assign(keyrings.begin(), keyrings.end());
+  config.cache_dir = cache_dir.empty() ? default_cache_dir() : fs::path(cache_dir);
+  if (!mirror.empty()) {
+    config.mirror = mirror;
+  } else {
+    auto found = repo::mirror_for_release(repo::read_apt_sources(), release);
+    if (!found)
+      throw Error(fmt::format("no mirror for release '{}': the host's APT sources name none; pass "
+                              "--mirror URI",
+                              release),
+                  ExitCode::usage);
+    config.mirror = *found;
+  }
+  return config;
+}
+
+fs::path Context::current_generation() const {
+  repo::RepoConfig config = repo_config();
+  fs::path current = config.metadata_dir() / "current";
+  if (!fs::exists(current / "packages.idx"))
+    fail("no metadata cached for {} {} ({}) in {}; run 'apt-ostree refresh-md' first", config.release,
+         config.architecture, config.mirror, config.metadata_dir().string());
+  return current;
+}
+
+repo::PackageIndex Context::open_index() const {
+  return repo::PackageIndex::open(current_generation() / "packages.idx");
+}
+
+void Context::report_phases() const {
+  if (verbose && !phases.phases().empty()) std::fputs(("timings:\n" + phases.format()).c_str(), stderr);
+}
+
+}  // namespace apt_ostree::cli

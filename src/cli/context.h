@@ -1,0 +1,42 @@
+// Options every command shares and the few things commands derive from them (which archive view,
+// where its cache is). Commands hold no logic beyond parsing and printing.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "lib/repo/package_index.h"
+#include "lib/repo/repo_config.h"
+#include "lib/util/timer.h"
+
+namespace apt_ostree::cli {
+
+struct Context {
+  // Global options.
+  std::string cache_dir;
+  bool verbose = false;
+  bool quiet = false;
+  bool json = false;
+
+  // Archive view options.
+  std::string mirror;
+  std::string release = "bookworm";
+  std::string architecture;
+  std::vector<std::string> components{"main"};
+  std::vector<std::string> keyrings;
+
+  util::PhaseLog phases;
+
+  // The archive view the options name; the mirror defaults to the host's APT sources.
+  repo::RepoConfig repo_config() const;
+  // The current verified index of that view; a clear error if refresh-md never ran.
+  repo::PackageIndex open_index() const;
+  std::filesystem::path current_generation() const;
+  // Prints the phase timings to stderr when --verbose.
+  void report_phases() const;
+};
+
+std::string host_architecture();
+
+}  // namespace apt_ostree::cli

@@ -1,0 +1,54 @@
+// HTTP(S)/file:// downloads over libcurl's multi interface: many transfers at once on reused
+// connections. Used for metadata now; the package fetcher builds on it.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace apt_ostree::fetch {
+
+struct DownloadRequest {
+  std::string url;
+  // Conditional request: when set, the server may answer 304 and no body is transferred.
+  std::optional<std::chrono::system_clock::time_point> if_modified_since;
+};
+
+struct DownloadResult {
+  std::string url;
+  long status = 0;            // HTTP status (200, 304, 404, ...); 200 for a file:// success
+  bool not_modified = false;  // 304: the cached copy is current
+  std::string body;
+  std::optional<std::chrono::system_clock::time_point> last_modified;
+  std::string error;  // non-empty on failure: one sentence, names the URL
+  bool ok() const { return error.empty(); }
+};
+
+struct DownloaderOptions {
+  int max_parallel = 8;
+  long connect_timeout_s = 15;
+  long low_speed_timeout_s = 30;  // abort a transfer slower than 1 kB/s for this long
+  int retries = 2;                // transient failures (timeouts, 5xx) retried with backoff
+};
+
+class Downloader {
+ public:
+  explicit Downloader(DownloaderOptions options = {});
+  ~Downloader();
+  Downloader(const Downloader&) = delete;
+  Downloader& operator=(const Downloader&) = delete;
+
+  // Runs all requests in parallel; results are in request order. Never throws for a failed
+  // transfer (see DownloadResult::error); the caller decides what is fatal.
+  std::vector<DownloadResult> fetch_all(const std::vector<DownloadRequest>& requests);
+
+  uint64_t bytes_received() const { return m_bytes_received; }
+
+ private:
+  DownloaderOptions m_options;
+  uint64_t m_bytes_received = 0;
+};
+
+}  // namespace apt_ostree::fetch

@@ -1,0 +1,34 @@
+// refresh-md: fetch InRelease, verify it, fetch the Packages (and Translation-en) indexes that
+// changed, check their SHA256 against the verified Release, and build a new index generation.
+//
+// Cache layout under RepoConfig::metadata_dir():
+//   InRelease              last verified InRelease as downloaded (its mtime drives If-Modified-Since)
+//   files/SHA256           downloaded index files, named by their verified SHA256 (compressed)
+//   gen-XXXXXX/            one complete generation: Release (verified text), packages.idx,
+//                          packages.solv
+//   current -> gen-XXXXXX  switched atomically once a generation is complete, so readers and a
+//                          failed refresh never see half a cache
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "lib/fetch/downloader.h"
+#include "lib/repo/repo_config.h"
+#include "lib/util/timer.h"
+
+namespace apt_ostree::repo {
+
+struct RefreshReport {
+  bool release_changed = false;           // false: InRelease not modified or identical
+  std::vector<std::string> downloaded;    // index files fetched (paths as in Release)
+  std::vector<std::string> unchanged;     // index files reused from the cache
+  uint64_t bytes_downloaded = 0;
+  size_t package_count = 0;
+};
+
+RefreshReport refresh_metadata(const RepoConfig& config, fetch::Downloader& downloader,
+                               util::PhaseLog& phases);
+
+}  // namespace apt_ostree::repo

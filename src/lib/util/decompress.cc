@@ -1,0 +1,37 @@
+#include "lib/util/decompress.h"
+
+#include <archive.h>
+
+#include <array>
+#include <memory>
+
+#include "lib/util/error.h"
+
+namespace apt_ostree::util {
+
+std::string decompress(std::string_view compressed, std::string_view what) {
+  std::unique_ptr<archive, decltype(&archive_read_free)> reader(archive_read_new(),
+                                                                 archive_read_free);
+  archive_read_support_filter_all(reader.get());
+  archive_read_support_format_raw(reader.get());
+  if (archive_read_open_memory(reader.get(), compressed.data(), compressed.size()) != ARCHIVE_OK)
+    fail("cannot decompress {}: {}", what, archive_error_string(reader.get()));
+  archive_entry* entry = nullptr;
+  if (archive_read_next_header(reader.get(), &entry) != ARCHIVE_OK) {
+    // libarchive's raw format refuses an empty stream; an empty input is an empty file.
+    if (compressed.empty()) return {};
+    fail("cannot decompress {}: {}", what, archive_error_string(reader.get()));
+  }
+  std::string out;
+  out.reserve(compressed.size() * 4);
+  std::array<char, 1 << 16> buffer{};
+  for (;;) {
+    la_ssize_t n = archive_read_data(reader.get(), buffer.data(), buffer.size());
+    if (n == 0) break;
+    if (n < 0) fail("cannot decompress {}: {} (truncated or corrupt)", what, archive_error_string(reader.get()));
+    out.append(buffer.data(), static_cast<size_t>(n));
+  }
+  return out;
+}
+
+}  // namespace apt_ostree::util

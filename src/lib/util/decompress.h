@@ -1,0 +1,13 @@
+// Decompresses a whole buffer whose format (gzip, xz, zstd, bzip2, lzma or none) is detected from
+// its magic bytes, so index files can be fetched in whichever compression the archive offers.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace apt_ostree::util {
+
+// `what` names the data in error messages (for example the URL it came from).
+std::string decompress(std::string_view compressed, std::string_view what);
+
+}  // namespace apt_ostree::util

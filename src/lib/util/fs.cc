@@ -1,0 +1,82 @@
+#include "lib/util/fs.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "lib/util/error.h"
+
+namespace apt_ostree::util {
+
+namespace fs = std::filesystem;
+
+std::string read_file(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) fail("cannot read {}: {}", path.string(), std::strerror(errno));
+  std::ostringstream buffer;
+  buffer << in.rdbuf();
+  return std::move(buffer).str();
+}
+
+void write_file_atomic(const fs::path& path, std::string_view content) {
+  std::string temp = (path.parent_path() / ("." + path.filename().string() + ".XXXXXX")).string();
+  int fd = mkstemp(temp.data());
+  if (fd < 0) fail("cannot create a file in {}: {}", path.parent_path().string(), std::strerror(errno));
+  const char* data = content.data();
+  size_t left = content.size();
+  while (left > 0) {
+    ssize_t written = ::write(fd, data, left);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      int saved = errno;
+      ::close(fd);
+      ::unlink(temp.c_str());
+      fail("cannot write {}: {}", path.string(), std::strerror(saved));
+    }
+    data += written;
+    left -= static_cast<size_t>(written);
+  }
+  if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0 || ::close(fd) != 0) {
+    int saved = errno;
+    ::unlink(temp.c_str());
+    fail("cannot write {}: {}", path.string(), std::strerror(saved));
+  }
+  if (::rename(temp.c_str(), path.c_str()) != 0) {
+    int saved = errno;
+    ::unlink(temp.c_str());
+    fail("cannot replace {}: {}", path.string(), std::strerror(saved));
+  }
+}
+
+fs::path make_temp_dir(const fs::path& parent, std::string_view prefix) {
+  fs::create_directories(parent);
+  std::string pattern = (parent / (std::string(prefix) + ".XXXXXX")).string();
+  if (!mkdtemp(pattern.data())) fail("cannot create a directory in {}: {}", parent.string(), std::strerror(errno));
+  return pattern;
+}
+
+void replace_symlink(const fs::path& link, const fs::path& target) {
+  fs::path temp = link;
+  temp += ".new." + std::to_string(::getpid());
+  std::error_code ignored;
+  fs::remove(temp, ignored);
+  fs::create_symlink(target, temp);
+  if (::rename(temp.c_str(), link.c_str()) != 0) {
+    int saved = errno;
+    fs::remove(temp, ignored);
+    fail("cannot replace {}: {}", link.string(), std::strerror(saved));
+  }
+}
+
+TempDirGuard::~TempDirGuard() {
+  if (m_path.empty()) return;
+  std::error_code ignored;
+  fs::remove_all(m_path, ignored);
+}
+
+}  // namespace apt_ostree::util

@@ -1,0 +1,31 @@
+// Message digests through OpenSSL's EVP interface (SHA-NI accelerated where the CPU has it).
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace apt_ostree::util {
+
+enum class DigestKind { sha256, sha1, md5, blake2b512 };
+
+// Incremental digest; finish() returns lowercase hex.
+class Digest {
+ public:
+  explicit Digest(DigestKind kind);
+  ~Digest();
+  Digest(const Digest&) = delete;
+  Digest& operator=(const Digest&) = delete;
+  void update(std::string_view bytes);
+  std::string finish();
+
+ private:
+  struct Context;
+  std::unique_ptr<Context> m_context;
+};
+
+std::string sha256_hex(std::string_view bytes);
+std::string sha256_file_hex(const std::filesystem::path& path);
+
+}  // namespace apt_ostree::util

@@ -1,0 +1,19 @@
+#include "lib/util/strings.h"
+
+#include <gtest/gtest.h>
+
+using namespace apt_ostree::util;
+
+TEST(Strings, TrimAndSplit) {
+  EXPECT_EQ(trim("  a b \n"), "a b");
+  EXPECT_EQ(split_whitespace(" a  b\tc\n"), (std::vector<std::string_view>{"a", "b", "c"}));
+  EXPECT_EQ(split("a, b,,c", ','), (std::vector<std::string_view>{"a", "b", "", "c"}));
+}
+
+TEST(Strings, CaseAndBytes) {
+  EXPECT_EQ(to_lower("LibSSL3"), "libssl3");
+  EXPECT_TRUE(iequals("Package", "package"));
+  EXPECT_FALSE(iequals("Package", "Packages"));
+  EXPECT_EQ(format_bytes(999), "999 B");
+  EXPECT_EQ(format_bytes(38'200'000), "38.2 MB");
+}
