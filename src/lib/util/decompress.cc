@@ -10,6 +10,8 @@
 namespace apt_ostree::util {
 
 std::string decompress(std::string_view compressed, std::string_view what) {
+  // libarchive's raw format refuses an empty stream; an empty input is an empty file.
+  if (compressed.empty()) return {};
   std::unique_ptr<archive, decltype(&archive_read_free)> reader(archive_read_new(),
                                                                  archive_read_free);
   archive_read_support_filter_all(reader.get());
@@ -17,11 +19,8 @@ std::string decompress(std::string_view compressed, std::string_view what) {
   if (archive_read_open_memory(reader.get(), compressed.data(), compressed.size()) != ARCHIVE_OK)
     fail("cannot decompress {}: {}", what, archive_error_string(reader.get()));
   archive_entry* entry = nullptr;
-  if (archive_read_next_header(reader.get(), &entry) != ARCHIVE_OK) {
-    // libarchive's raw format refuses an empty stream; an empty input is an empty file.
-    if (compressed.empty()) return {};
+  if (archive_read_next_header(reader.get(), &entry) != ARCHIVE_OK)
     fail("cannot decompress {}: {}", what, archive_error_string(reader.get()));
-  }
   std::string out;
   out.reserve(compressed.size() * 4);
   std::array<char, 1 << 16> buffer{};
