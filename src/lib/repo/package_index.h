@@ -4,7 +4,8 @@
 //
 // File format (little-endian, version k_index_format_version; see package_index.cc for the exact
 // layout): a header, a fixed-size record per package sorted by (name, version descending), a blob
-// of field text, and a lowercase search blob "name\ndescription\n" per package for full-text search.
+// of field text, and lowercase search blobs (names and provided names; full descriptions) with one
+// entry per package name for full-text search.
 #pragma once
 
 #include <cstdint>
@@ -22,26 +23,38 @@ enum class MultiArch : uint8_t { no, same, foreign, allowed };
 
 // A package as stored in the index; every view points into the mapped file.
 struct PackageRecord {
-  std::string_view name, version, architecture, component, section, source, filename, sha256;
-  std::string_view description;       // first line (short description)
-  std::string_view long_description;  // continuation lines as in the stanza/translation, may be empty
-  std::string_view depends, pre_depends, recommends, suggests, conflicts, breaks, provides, replaces;
-  std::string_view stanza;            // the Packages stanza as published (for `show`)
+  std::string_view name, version, architecture, component, section, filename, sha256;
+  std::string_view source;       // source package name (without version); `name` if absent
+  std::string_view description;  // first line (short description)
+  std::string_view
+      long_description;  // continuation lines as in the stanza/translation, may be empty
+  std::string_view description_md5;  // Description-md5 as published, else computed like dpkg's
+  std::string_view depends, pre_depends, recommends, suggests, conflicts, breaks, provides,
+      replaces;
+  std::string_view stanza;  // the Packages stanza as published (for `show`)
   Priority priority = Priority::unknown;
   MultiArch multi_arch = MultiArch::no;
   bool essential = false;
-  uint64_t size = 0;               // .deb size in bytes
-  uint64_t installed_size_kib = 0;  // Installed-Size (KiB)
+  bool description_translated = false;  // long_description came from Translation-en
+  uint64_t size = 0;                    // .deb size in bytes
+  uint64_t installed_size_kib = 0;      // Installed-Size (KiB)
 };
+
+// The stanza as `apt-cache show` prints it: the Description field replaced by the full one
+// ("Description-en:" when it came from Translation-en) followed by Description-md5, other
+// Description* fields dropped, and a blank line after it.
+std::string format_show_stanza(const PackageRecord& record);
 
 class PackageIndexBuilder {
  public:
   PackageIndexBuilder();
   ~PackageIndexBuilder();
   // Adds every stanza of a Packages file. Throws Error naming `source_name` on malformed input.
+  // The text is copied to a spool file, so the caller may free it right after the call.
   void add_packages(std::string_view packages_text, std::string_view component,
                     std::string_view source_name);
-  // Long descriptions from a Translation-en file, matched by Package and Description-md5.
+  // Long descriptions from a Translation-en file, matched by Package and Description-md5. May be
+  // called before or after the matching add_packages.
   void add_translations(std::string_view translation_text, std::string_view source_name);
   size_t size() const;
   void write(const std::filesystem::path& path) const;  // atomic replace
@@ -49,6 +62,13 @@ class PackageIndexBuilder {
  private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
+};
+
+// The two search blobs. Each entry's text is followed by a '\0' (not part of the view), so it can
+// be handed to regexec as is; a plain term (no '\0' or '\n') never matches across entries.
+enum class SearchField : uint8_t {
+  names,        // "name\0provided\0provided..." (provided names without versions)
+  description,  // the full description as apt-cache search matches it: "short\n long line\n ..."
 };
 
 class PackageIndex {
@@ -62,10 +82,16 @@ class PackageIndex {
   PackageRecord at(size_t i) const;
   // Indices [first, last) of every version of `name` (highest version first); empty if none.
   std::pair<size_t, size_t> equal_range(std::string_view name) const;
-  // Lowercase "name\ndescription-lines\n" for record i; the search engine scans these.
-  std::string_view search_text(size_t i) const;
-  std::string_view search_blob() const;           // all search texts back to back
-  size_t record_at_search_offset(size_t offset) const;  // record whose search text holds `offset`
+
+  // Search entries: one per package name (its highest version), in name order.
+  size_t search_entry_count() const;
+  size_t search_entry_record(size_t entry) const;
+  // Lowercase text of one entry (see SearchField).
+  std::string_view search_text(size_t entry, SearchField field) const;
+  // All entries' texts back to back, each followed by its '\0'.
+  std::string_view search_blob(SearchField field) const;
+  // Entry whose text (or terminating '\0') holds byte `offset` of search_blob(field).
+  size_t search_entry_at(SearchField field, size_t offset) const;
 
  private:
   struct Impl;
