@@ -4,6 +4,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -18,7 +19,7 @@ struct DownloadRequest {
 
 struct DownloadResult {
   std::string url;
-  long status = 0;            // HTTP status (200, 304, 404, ...); 200 for a file:// success
+  long status = 0;  // HTTP status (200, 304, 404, ...); file:// gives 200, or 404 when missing
   bool not_modified = false;  // 304: the cached copy is current
   std::string body;
   std::optional<std::chrono::system_clock::time_point> last_modified;
@@ -47,7 +48,9 @@ class Downloader {
   uint64_t bytes_received() const { return m_bytes_received; }
 
  private:
+  struct Impl;
   DownloaderOptions m_options;
+  std::unique_ptr<Impl> m_impl;
   uint64_t m_bytes_received = 0;
 };
 

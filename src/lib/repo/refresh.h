@@ -2,12 +2,15 @@
 // changed, check their SHA256 against the verified Release, and build a new index generation.
 //
 // Cache layout under RepoConfig::metadata_dir():
-//   InRelease              last verified InRelease as downloaded (its mtime drives If-Modified-Since)
+//   lock                   flock()ed by a refresh, so two refreshes of one view never race
+//   InRelease              last verified InRelease as downloaded; its mtime (the server's
+//                          Last-Modified) drives If-Modified-Since
 //   files/SHA256           downloaded index files, named by their verified SHA256 (compressed)
 //   gen-XXXXXX/            one complete generation: Release (verified text), packages.idx,
 //                          packages.solv
 //   current -> gen-XXXXXX  switched atomically once a generation is complete, so readers and a
-//                          failed refresh never see half a cache
+//                          failed refresh never see half a cache; older generations and files
+//                          no longer referenced are deleted right after
 #pragma once
 
 #include <cstdint>
@@ -20,11 +23,19 @@
 
 namespace apt_ostree::repo {
 
+// One index file of the refreshed view, in the order the components were asked for.
+struct RefreshedFile {
+  std::string path;  // as in Release, e.g. "main/binary-amd64/Packages.xz"
+  uint64_t size = 0;
+  bool downloaded = false;  // false: reused from the cache
+};
+
 struct RefreshReport {
-  bool release_changed = false;           // false: InRelease not modified or identical
-  std::vector<std::string> downloaded;    // index files fetched (paths as in Release)
-  std::vector<std::string> unchanged;     // index files reused from the cache
-  uint64_t bytes_downloaded = 0;
+  bool release_changed = false;         // false: InRelease not modified or identical
+  std::vector<std::string> downloaded;  // index files fetched (paths as in Release)
+  std::vector<std::string> unchanged;   // index files reused from the cache
+  std::vector<RefreshedFile> files;     // both of the above, with sizes, in request order
+  uint64_t bytes_downloaded = 0;        // everything transferred, Release files included
   size_t package_count = 0;
 };
 

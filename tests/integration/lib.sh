@@ -1,0 +1,101 @@
+# Sourced by the integration (and networked) suites. Provides:
+#   probe CMD...            skip the suite (exit 77) with a reason unless CMD succeeds
+#   require_tool NAME...    skip unless every NAME is in PATH
+#   $TEST_DIR               a private temp dir, removed on exit
+#   make_fixture_repo       builds tests/fixtures/make-repo once per suite into $FIXTURE_REPO
+#   serve_http DIR          serves DIR on 127.0.0.1; sets $HTTP_URL; the server dies on exit
+#   closed_port             prints a local TCP port nothing listens on
+#   expect_fail CMD...      asserts CMD exits non-zero; its stderr is in $FAIL_STDERR, its exit
+#                           code in $FAIL_CODE
+#   expect_contains TEXT NEEDLE [WHAT]  asserts TEXT contains NEEDLE
+#   run_tool ARGS...        runs $APT_OSTREE with the suite's --cache-dir
+# Suites run with `set -euo pipefail`; an unexpected failure ends them with a message.
+set -euo pipefail
+
+: "${APT_OSTREE:?APT_OSTREE must name the apt-ostree binary (ctest sets it)}"
+: "${APT_OSTREE_SOURCE_DIR:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+
+TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/apt-ostree-test.XXXXXX")
+CACHE_DIR=$TEST_DIR/cache
+_cleanup_pids=()
+
+_cleanup() {
+  local pid
+  for pid in "${_cleanup_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in "${_cleanup_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$TEST_DIR"
+}
+trap _cleanup EXIT
+
+skip() {
+  echo "SKIPPED: $*" >&2
+  exit 77
+}
+
+probe() {
+  "$@" >/dev/null 2>&1 || skip "probe failed: $*"
+}
+
+require_tool() {
+  local tool
+  for tool in "$@"; do command -v "$tool" >/dev/null 2>&1 || skip "$tool is not installed"; done
+}
+
+die() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# Numbered steps make a failure easy to find in ctest's output.
+step() {
+  echo "--- $*" >&2
+}
+
+make_fixture_repo() {
+  require_tool gpg gpgv dpkg-deb apt-ftparchive xz gzip
+  FIXTURE_REPO=$TEST_DIR/repo
+  if [ ! -d "$FIXTURE_REPO/dists" ]; then
+    "$APT_OSTREE_SOURCE_DIR/tests/fixtures/make-repo" "$@" "$FIXTURE_REPO" ||
+      die "tests/fixtures/make-repo failed"
+  fi
+  FIXTURE_KEYRING=$FIXTURE_REPO/keyring.gpg
+  FIXTURE_URL=file://$FIXTURE_REPO
+}
+
+closed_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+serve_http() {
+  require_tool python3
+  local dir=$1 port log=$TEST_DIR/http.$RANDOM.log
+  port=$(closed_port)
+  python3 -m http.server --bind 127.0.0.1 --directory "$dir" "$port" >"$log" 2>&1 &
+  _cleanup_pids+=($!)
+  local i
+  for i in $(seq 100); do
+    if python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null; then
+      HTTP_URL=http://127.0.0.1:$port
+      HTTP_LOG=$log
+      return 0
+    fi
+    sleep 0.05
+  done
+  die "the HTTP server for $dir did not start (see $log)"
+}
+
+expect_fail() {
+  FAIL_CODE=0
+  FAIL_STDERR=$("$@" 2>&1 >/dev/null) || FAIL_CODE=$?
+  [ "$FAIL_CODE" -ne 0 ] || die "expected failure, but it succeeded: $*"
+  echo "    (exit $FAIL_CODE) $FAIL_STDERR" >&2
+}
+
+expect_contains() {
+  local text=$1 needle=$2 what=${3:-output}
+  [[ $text == *"$needle"* ]] || die "$what does not contain '$needle': $text"
+}
+
+run_tool() {
+  "$APT_OSTREE" --cache-dir "$CACHE_DIR" "$@"
+}
