@@ -29,6 +29,8 @@ int main(int argc, char** argv) {
   app.add_flag("-q,--quiet", context.quiet, "Print only results and errors");
   app.add_flag("--json", context.json, "Machine-readable output where the output is data");
   for (auto registrar : k_commands) registrar(app, context);
+  // Global options may also follow the command ("apt-ostree search --json foo").
+  for (CLI::App* command : app.get_subcommands({})) command->fallthrough();
 
   try {
     app.parse(argc, argv);

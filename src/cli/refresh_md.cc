@@ -8,6 +8,7 @@
 #include "cli/commands.h"
 #include "lib/fetch/downloader.h"
 #include "lib/repo/refresh.h"
+#include "lib/solve/resolver.h"
 #include "lib/util/strings.h"
 
 namespace apt_ostree::cli {
@@ -79,7 +80,12 @@ void register_refresh_md(CLI::App& app, Context& context) {
   command->callback([&context] {
     repo::RepoConfig config = context.repo_config();
     fetch::Downloader downloader;
-    repo::RefreshReport report = repo::refresh_metadata(config, downloader, context.phases);
+    auto write_solver_cache = [&config](const repo::PackageIndex& index,
+                                        const std::filesystem::path& generation) {
+      solve::write_solv_cache(index, config.architecture, generation / "packages.solv");
+    };
+    repo::RefreshReport report =
+        repo::refresh_metadata(config, downloader, context.phases, write_solver_cache);
     if (context.json)
       std::fputs((to_json(report, config).dump(2) + "\n").c_str(), stdout);
     else if (!context.quiet)

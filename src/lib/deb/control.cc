@@ -1,5 +1,12 @@
 #include "lib/deb/control.h"
 
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string>
+
 #include "lib/util/error.h"
 #include "lib/util/strings.h"
 
@@ -11,8 +18,9 @@ std::optional<std::string_view> ControlStanza::get(std::string_view name) const 
   return std::nullopt;
 }
 
-ControlParser::ControlParser(std::string_view buffer, std::string_view source_name)
-    : m_buffer(buffer), m_source_name(source_name) {}
+ControlParser::ControlParser(std::string_view buffer, std::string_view source_name,
+                             size_t first_line)
+    : m_buffer(buffer), m_source_name(source_name), m_line(first_line) {}
 
 bool ControlParser::next(ControlStanza& stanza) {
   stanza.fields.clear();
@@ -55,6 +63,30 @@ bool ControlParser::next(ControlStanza& stanza) {
   }
   stanza.text = m_buffer.substr(start, std::min(m_pos, m_buffer.size()) - start);
   return true;
+}
+
+void for_each_paragraph_chunk(int fd, size_t chunk_size, std::string_view source_name,
+                              const std::function<void(std::string_view, size_t)>& sink) {
+  std::string pending;
+  size_t pending_first_line = 1;
+  auto emit = [&](size_t length) {
+    std::string_view piece(pending.data(), length);
+    sink(piece, pending_first_line);
+    pending_first_line += static_cast<size_t>(std::count(piece.begin(), piece.end(), '\n'));
+    pending.erase(0, length);
+  };
+  std::string buffer(chunk_size, '\0');
+  for (;;) {
+    ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("cannot read {}: {}", source_name, std::strerror(errno));
+    if (n == 0) break;
+    pending.append(buffer.data(), static_cast<size_t>(n));
+    if (pending.size() < chunk_size) continue;
+    size_t boundary = pending.rfind("\n\n");
+    if (boundary != std::string::npos) emit(boundary + 2);
+  }
+  if (!pending.empty()) emit(pending.size());
 }
 
 }  // namespace apt_ostree::deb

@@ -3,6 +3,7 @@
 // the stanzas. Continuation lines stay in the value verbatim (with their leading space).
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -25,8 +26,9 @@ struct ControlStanza {
 
 class ControlParser {
  public:
-  // `source_name` is used in error messages ("Packages:1234: ...").
-  ControlParser(std::string_view buffer, std::string_view source_name);
+  // `source_name` is used in error messages ("Packages:1234: ..."); `first_line` is the line
+  // number of the buffer's first line when it is a piece of a larger file.
+  ControlParser(std::string_view buffer, std::string_view source_name, size_t first_line = 1);
   // Fills `stanza` with the next paragraph; false at the end. Throws Error naming the source and
   // line for a malformed line (no colon, continuation before any field).
   bool next(ControlStanza& stanza);
@@ -37,5 +39,11 @@ class ControlParser {
   size_t m_pos = 0;
   size_t m_line = 1;
 };
+
+// Reads a control file from `fd` in pieces of about `chunk_size` bytes that end on paragraph
+// boundaries and calls sink(piece, first_line_of_piece) for each, so indexes of any size are parsed
+// with bounded memory. Throws Error naming `source_name` if reading fails.
+void for_each_paragraph_chunk(int fd, size_t chunk_size, std::string_view source_name,
+                              const std::function<void(std::string_view, size_t)>& sink);
 
 }  // namespace apt_ostree::deb

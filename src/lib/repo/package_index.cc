@@ -379,10 +379,10 @@ size_t PackageIndexBuilder::size() const {
 }
 
 void PackageIndexBuilder::add_packages(std::string_view packages_text, std::string_view component,
-                                       std::string_view source_name) {
+                                       std::string_view source_name, size_t first_line) {
   Impl& impl = *m_impl;
   DiskSpan component_span = impl.component_span(component);
-  deb::ControlParser parser(packages_text, source_name);
+  deb::ControlParser parser(packages_text, source_name, first_line);
   deb::ControlStanza stanza;
   while (parser.next(stanza)) {
     auto number = [&](std::string_view field, std::string_view value) {
@@ -473,9 +473,9 @@ void PackageIndexBuilder::add_packages(std::string_view packages_text, std::stri
 }
 
 void PackageIndexBuilder::add_translations(std::string_view translation_text,
-                                           std::string_view source_name) {
+                                           std::string_view source_name, size_t first_line) {
   Impl& impl = *m_impl;
-  deb::ControlParser parser(translation_text, source_name);
+  deb::ControlParser parser(translation_text, source_name, first_line);
   deb::ControlStanza stanza;
   std::string key;
   while (parser.next(stanza)) {

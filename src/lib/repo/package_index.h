@@ -51,11 +51,13 @@ class PackageIndexBuilder {
   ~PackageIndexBuilder();
   // Adds every stanza of a Packages file. Throws Error naming `source_name` on malformed input.
   // The text is copied to a spool file, so the caller may free it right after the call.
+  // `first_line` numbers the text's first line when it is a piece of a larger file.
   void add_packages(std::string_view packages_text, std::string_view component,
-                    std::string_view source_name);
+                    std::string_view source_name, size_t first_line = 1);
   // Long descriptions from a Translation-en file, matched by Package and Description-md5. May be
   // called before or after the matching add_packages.
-  void add_translations(std::string_view translation_text, std::string_view source_name);
+  void add_translations(std::string_view translation_text, std::string_view source_name,
+                        size_t first_line = 1);
   size_t size() const;
   void write(const std::filesystem::path& path) const;  // atomic replace
 

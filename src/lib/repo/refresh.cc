@@ -15,10 +15,10 @@
 #include <optional>
 #include <set>
 
+#include "lib/deb/control.h"
 #include "lib/deb/release.h"
 #include "lib/repo/package_index.h"
 #include "lib/repo/signature.h"
-#include "lib/solve/resolver.h"
 #include "lib/util/decompress.h"
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
@@ -302,7 +302,7 @@ bool generation_is_complete(const fs::path& current) {
 }  // namespace
 
 RefreshReport refresh_metadata(const RepoConfig& config, fetch::Downloader& downloader,
-                               util::PhaseLog& phases) {
+                               util::PhaseLog& phases, const GenerationHook& finish_generation) {
   fs::path dir = config.metadata_dir();
   fs::create_directories(dir / "files");
   DirectoryLock lock(dir / "lock");
@@ -370,15 +370,21 @@ RefreshReport refresh_metadata(const RepoConfig& config, fetch::Downloader& down
     report.files.push_back({file.entry->path, file.entry->size, !file.cached});
   }
 
-  std::vector<std::string> texts(files.size());
+  // Each index is decompressed (in parallel: xz is the slowest step of a cold refresh) into an
+  // unlinked temporary file, then parsed from there in paragraph-aligned pieces, so memory stays
+  // bounded although the indexes are ~80 MB once decompressed.
+  std::vector<util::UniqueFd> texts(files.size());
   {
     util::ScopedPhase phase(phases, "decompress");
-    std::vector<std::future<std::string>> jobs;
+    std::vector<std::future<util::UniqueFd>> jobs;
     for (auto& file : files) {
       if (file.cached) file.body = util::read_file(file.cache_path);
-      jobs.push_back(std::async(std::launch::async, [&file] {
+      jobs.push_back(std::async(std::launch::async, [&file, &dir] {
         std::string source = fmt::format("{} ({})", file.entry->path, file.cache_path.string());
-        std::string text = util::decompress(file.body, source);
+        util::UniqueFd text = util::open_anonymous_file(dir);
+        util::decompress_stream(file.body, source, [&](std::string_view piece) {
+          util::write_all(text.get(), piece, source);
+        });
         file.body = std::string();
         return text;
       }));
@@ -397,23 +403,28 @@ RefreshReport refresh_metadata(const RepoConfig& config, fetch::Downloader& down
   {
     util::ScopedPhase phase(phases, "build-index");
     PackageIndexBuilder builder;
+    constexpr size_t k_chunk_size = 4 << 20;
     for (size_t i = 0; i < files.size(); ++i) {
       const std::string& path = files[i].entry->path;
       std::string source = fmt::format("{} of {} from {}", path, config.release, mirror);
-      if (path.find("/i18n/") != std::string::npos)
-        builder.add_translations(texts[i], source);
-      else
-        builder.add_packages(texts[i], files[i].component, source);
-      texts[i] = std::string();
+      bool translation = path.find("/i18n/") != std::string::npos;
+      ::lseek(texts[i].get(), 0, SEEK_SET);
+      deb::for_each_paragraph_chunk(
+          texts[i].get(), k_chunk_size, source, [&](std::string_view piece, size_t first_line) {
+            if (translation)
+              builder.add_translations(piece, source, first_line);
+            else
+              builder.add_packages(piece, files[i].component, source, first_line);
+          });
+      texts[i] = util::UniqueFd();
     }
     util::write_file_atomic(generation.path() / "Release", signed_text);
     builder.write(generation.path() / "packages.idx");
     report.package_count = builder.size();
   }
-  {
-    util::ScopedPhase phase(phases, "build-solv-cache");
-    solve::write_solv_cache(PackageIndex::open(generation.path() / "packages.idx"),
-                            config.architecture, generation.path() / "packages.solv");
+  if (finish_generation) {
+    util::ScopedPhase phase(phases, "finish-generation");
+    finish_generation(PackageIndex::open(generation.path() / "packages.idx"), generation.path());
   }
 
   store_inrelease(dir, fetched);

@@ -14,10 +14,13 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "lib/fetch/downloader.h"
+#include "lib/repo/package_index.h"
 #include "lib/repo/repo_config.h"
 #include "lib/util/timer.h"
 
@@ -39,7 +42,12 @@ struct RefreshReport {
   size_t package_count = 0;
 };
 
+// Adds derived files (the resolver's packages.solv) to a new generation before it becomes current,
+// so every generation is complete while this layer stays free of the solver.
+using GenerationHook =
+    std::function<void(const PackageIndex& index, const std::filesystem::path& generation_dir)>;
+
 RefreshReport refresh_metadata(const RepoConfig& config, fetch::Downloader& downloader,
-                               util::PhaseLog& phases);
+                               util::PhaseLog& phases, const GenerationHook& finish_generation = {});
 
 }  // namespace apt_ostree::repo

@@ -1,6 +1,17 @@
 // Resolver: "what exactly would be installed", answered by libsolv in Debian mode over a
 // PackageIndex, with apt's conventions layered on top where libsolv is thin (Essential, Priority,
 // Multi-Arch and ':any', Breaks). The plan is in an install order that honours Pre-Depends.
+//
+// How apt's answer is reproduced (details in the named files):
+//   - pool_loader.h: the single-architecture universe and the Multi-Arch / Breaks / Provides rules;
+//   - variant.h: mmdebstrap's package sets and its two install stages;
+//   - apt_marker.h: apt's choice among alternatives and its Recommends, given to libsolv as
+//   favoured
+//     packages and weak jobs, so libsolv's consistent answer is apt's where apt has one;
+//   - install_order.h: Pre-Depends strictly first, then Depends, cycles broken by name.
+// Requests with a variant and packages: the variant never follows Recommends (as mmdebstrap), the
+// named packages do unless install_recommends is false. Without a variant only the named packages
+// and their dependencies are installed (no implicit Essential set).
 #pragma once
 
 #include <cstdint>
@@ -12,6 +23,7 @@
 #include <vector>
 
 #include "lib/repo/package_index.h"
+#include "lib/util/timer.h"
 
 namespace apt_ostree::solve {
 
@@ -25,11 +37,13 @@ struct ResolveRequest {
   std::vector<std::string> packages;  // "name" or "name=version"
   bool install_recommends = true;
   std::vector<std::string> excludes;  // never installed; an error if something needs them
+  std::string release;                // names the archive in messages ("bookworm/main"); optional
 };
 
 struct PlanEntry {
   size_t index = 0;    // record in the PackageIndex
   std::string reason;  // "essential", "priority required", "requested", "Depends of X", ...
+  std::optional<size_t> pulled_by;  // record whose relation named in `reason` pulled this one in
 };
 
 struct Plan {
@@ -41,7 +55,8 @@ struct Plan {
 class Resolver {
  public:
   // `solv_cache` (may be empty) is a libsolv .solv file written by write_solv_cache for this
-  // index; loading it is much faster than building the pool from the index.
+  // index; loading it is much faster than building the pool from the index. A missing or stale
+  // cache is rebuilt from the index and rewritten (best effort: a read-only cache stays as is).
   Resolver(const repo::PackageIndex& index, std::string architecture,
            const std::filesystem::path& solv_cache = {});
   ~Resolver();
@@ -50,10 +65,14 @@ class Resolver {
 
   // Throws Error(ExitCode::usage) for unknown names (with near matches) and
   // Error(ExitCode::unsatisfiable) with the dependency chain for requests that cannot be met.
-  Plan resolve(const ResolveRequest& request);
+  // `phases`, when given, receives the "solve" and "order" timings.
+  Plan resolve(const ResolveRequest& request, util::PhaseLog* phases = nullptr);
 
-  // The chain that pulls `name` into `plan`, from a root ("requested", "essential", ...) to it.
+  // The chain that pulls `name` into `plan`, from a root to it, one "package: reason" per step
+  // ("apt: priority required", "libapt-pkg6.0: Depends of apt"). Empty if `name` is not planned.
   std::vector<std::string> why(const Plan& plan, std::string_view name) const;
+
+  bool loaded_from_cache() const;  // the pool came from the .solv cache
 
  private:
   struct Impl;

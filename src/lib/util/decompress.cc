@@ -9,9 +9,10 @@
 
 namespace apt_ostree::util {
 
-std::string decompress(std::string_view compressed, std::string_view what) {
+void decompress_stream(std::string_view compressed, std::string_view what,
+                       const std::function<void(std::string_view)>& sink) {
   // libarchive's raw format refuses an empty stream; an empty input is an empty file.
-  if (compressed.empty()) return {};
+  if (compressed.empty()) return;
   std::unique_ptr<archive, decltype(&archive_read_free)> reader(archive_read_new(),
                                                                  archive_read_free);
   archive_read_support_filter_all(reader.get());
@@ -21,15 +22,21 @@ std::string decompress(std::string_view compressed, std::string_view what) {
   archive_entry* entry = nullptr;
   if (archive_read_next_header(reader.get(), &entry) != ARCHIVE_OK)
     fail("cannot decompress {}: {}", what, archive_error_string(reader.get()));
-  std::string out;
-  out.reserve(compressed.size() * 4);
-  std::array<char, 1 << 16> buffer{};
+  std::array<char, 1 << 18> buffer{};
   for (;;) {
     la_ssize_t n = archive_read_data(reader.get(), buffer.data(), buffer.size());
     if (n == 0) break;
-    if (n < 0) fail("cannot decompress {}: {} (truncated or corrupt)", what, archive_error_string(reader.get()));
-    out.append(buffer.data(), static_cast<size_t>(n));
+    if (n < 0)
+      fail("cannot decompress {}: {} (truncated or corrupt)", what,
+           archive_error_string(reader.get()));
+    sink({buffer.data(), static_cast<size_t>(n)});
   }
+}
+
+std::string decompress(std::string_view compressed, std::string_view what) {
+  std::string out;
+  out.reserve(compressed.size() * 4);
+  decompress_stream(compressed, what, [&out](std::string_view piece) { out.append(piece); });
   return out;
 }
 

@@ -23,23 +23,47 @@ std::string read_file(const fs::path& path) {
   return std::move(buffer).str();
 }
 
+UniqueFd& UniqueFd::operator=(UniqueFd&& other) noexcept {
+  if (this != &other) {
+    reset();
+    m_fd = other.m_fd;
+    other.m_fd = -1;
+  }
+  return *this;
+}
+
+void UniqueFd::reset() {
+  if (m_fd >= 0) ::close(m_fd);
+  m_fd = -1;
+}
+
+UniqueFd open_anonymous_file(const fs::path& dir) {
+  int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+  if (fd < 0) fail("cannot create a temporary file in {}: {}", dir.string(), std::strerror(errno));
+  return UniqueFd(fd);
+}
+
+void write_all(int fd, std::string_view bytes, std::string_view what) {
+  while (!bytes.empty()) {
+    ssize_t written = ::write(fd, bytes.data(), bytes.size());
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      fail("cannot write {}: {}", what, std::strerror(errno));
+    }
+    bytes.remove_prefix(static_cast<size_t>(written));
+  }
+}
+
 void write_file_atomic(const fs::path& path, std::string_view content) {
   std::string temp = (path.parent_path() / ("." + path.filename().string() + ".XXXXXX")).string();
   int fd = mkstemp(temp.data());
   if (fd < 0) fail("cannot create a file in {}: {}", path.parent_path().string(), std::strerror(errno));
-  const char* data = content.data();
-  size_t left = content.size();
-  while (left > 0) {
-    ssize_t written = ::write(fd, data, left);
-    if (written < 0) {
-      if (errno == EINTR) continue;
-      int saved = errno;
-      ::close(fd);
-      ::unlink(temp.c_str());
-      fail("cannot write {}: {}", path.string(), std::strerror(saved));
-    }
-    data += written;
-    left -= static_cast<size_t>(written);
+  try {
+    write_all(fd, content, path.string());
+  } catch (const Error&) {
+    ::close(fd);
+    ::unlink(temp.c_str());
+    throw;
   }
   if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0 || ::close(fd) != 0) {
     int saved = errno;

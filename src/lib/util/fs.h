@@ -19,6 +19,30 @@ std::filesystem::path make_temp_dir(const std::filesystem::path& parent, std::st
 // Atomically points symlink `link` at `target` (create new link, rename over the old one).
 void replace_symlink(const std::filesystem::path& link, const std::filesystem::path& target);
 
+// Owns a file descriptor and closes it.
+class UniqueFd {
+ public:
+  UniqueFd() = default;
+  explicit UniqueFd(int fd) : m_fd(fd) {}
+  ~UniqueFd() { reset(); }
+  UniqueFd(UniqueFd&& other) noexcept : m_fd(other.m_fd) { other.m_fd = -1; }
+  UniqueFd& operator=(UniqueFd&& other) noexcept;
+  UniqueFd(const UniqueFd&) = delete;
+  UniqueFd& operator=(const UniqueFd&) = delete;
+  int get() const { return m_fd; }
+  void reset();
+
+ private:
+  int m_fd = -1;
+};
+
+// An unnamed read-write file in `dir` (O_TMPFILE): scratch space on disk that vanishes when closed,
+// whatever happens to the process.
+UniqueFd open_anonymous_file(const std::filesystem::path& dir);
+
+// Writes all of `bytes` to `fd`; `what` names the file in the error (disk full, ...).
+void write_all(int fd, std::string_view bytes, std::string_view what);
+
 // Removes a directory tree on scope exit unless release() is called.
 class TempDirGuard {
  public:
