@@ -35,8 +35,10 @@ std::string host_architecture() {
 
 static fs::path default_cache_dir() {
   if (::geteuid() == 0) return "/var/cache/apt-ostree";
-  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg) return fs::path(xdg) / "apt-ostree";
-  if (const char* home = std::getenv("HOME"); home && *home) return fs::path(home) / ".cache/apt-ostree";
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return fs::path(xdg) / "apt-ostree";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return fs::path(home) / ".cache/apt-ostree";
   return "/var/tmp/apt-ostree";
 }
 
@@ -65,8 +67,8 @@ fs::path Context::current_generation() const {
   repo::RepoConfig config = repo_config();
   fs::path current = config.metadata_dir() / "current";
   if (!fs::exists(current / "packages.idx"))
-    fail("no metadata cached for {} {} ({}) in {}; run 'apt-ostree refresh-md' first", config.release,
-         config.architecture, config.mirror, config.metadata_dir().string());
+    fail("no metadata cached for {} {} ({}) in {}; run 'apt-ostree refresh-md' first",
+         config.release, config.architecture, config.mirror, config.metadata_dir().string());
   return current;
 }
 
@@ -75,7 +77,8 @@ repo::PackageIndex Context::open_index() const {
 }
 
 void Context::report_phases() const {
-  if (verbose && !phases.phases().empty()) std::fputs(("timings:\n" + phases.format()).c_str(), stderr);
+  if (verbose && !phases.phases().empty())
+    std::fputs(("timings:\n" + phases.format()).c_str(), stderr);
 }
 
 }  // namespace apt_ostree::cli

@@ -18,3 +18,9 @@ TEST(Hash, KnownDigests) {
   blake.update("abc");
   EXPECT_EQ(blake.finish().substr(0, 16), "ba80a53f981c4d0d");
 }
+
+TEST(Hash, StableNameHashIsFnv1a64) {
+  // Published FNV-1a 64-bit test vectors.
+  EXPECT_EQ(stable_name_hash(""), "cbf29ce484222325");
+  EXPECT_EQ(stable_name_hash("a"), "af63dc4c8601ec8c");
+}

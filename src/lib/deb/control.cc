@@ -55,7 +55,8 @@ bool ControlParser::next(ControlStanza& stanza) {
       if (colon == std::string_view::npos || colon == 0)
         fail("{}:{}: expected 'Field: value', got '{}'", m_source_name, m_line, line.substr(0, 60));
       std::string_view value = line.substr(colon + 1);
-      while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+      while (!value.empty() && (value.front() == ' ' || value.front() == '\t'))
+        value.remove_prefix(1);
       stanza.fields.push_back({line.substr(0, colon), value});
     }
     m_pos = end + 1;

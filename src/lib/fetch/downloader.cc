@@ -1,6 +1,5 @@
 #include "lib/fetch/downloader.h"
 
-#include <curl/curl.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -8,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "lib/fetch/libcurl.h"
 #include "lib/util/error.h"
 
 namespace apt_ostree::fetch {
@@ -19,13 +19,6 @@ using Clock = std::chrono::steady_clock;
 constexpr long k_low_speed_limit_bytes = 1000;
 constexpr long k_max_redirects = 10;
 constexpr std::chrono::milliseconds k_first_backoff{500};
-
-void global_init() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) fail("cannot initialise libcurl");
-  });
-}
 
 bool is_transient(CURLcode code) {
   switch (code) {
@@ -95,22 +88,21 @@ struct Downloader::Impl {
 
 Downloader::Downloader(DownloaderOptions options)
     : m_options(options), m_impl(std::make_unique<Impl>()) {
-  global_init();
-  m_impl->multi = curl_multi_init();
-  m_impl->share = curl_share_init();
+  m_impl->multi = libcurl().multi_init();
+  m_impl->share = libcurl().share_init();
   if (!m_impl->multi || !m_impl->share) fail("cannot initialise libcurl");
-  curl_share_setopt(m_impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
-  curl_share_setopt(m_impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
-  curl_multi_setopt(m_impl->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
-  curl_multi_setopt(m_impl->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+  libcurl().share_setopt(m_impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS);
+  libcurl().share_setopt(m_impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
+  libcurl().multi_setopt(m_impl->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
+  libcurl().multi_setopt(m_impl->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
                     static_cast<long>(m_options.max_parallel));
-  curl_multi_setopt(m_impl->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+  libcurl().multi_setopt(m_impl->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
                     static_cast<long>(m_options.max_parallel));
 }
 
 Downloader::~Downloader() {
-  curl_multi_cleanup(m_impl->multi);
-  curl_share_cleanup(m_impl->share);
+  libcurl().multi_cleanup(m_impl->multi);
+  libcurl().share_cleanup(m_impl->share);
 }
 
 std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequest>& requests) {
@@ -127,34 +119,34 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
     const DownloadRequest& request = requests[transfer.index];
     transfer.body.clear();
     transfer.error_buffer[0] = '\0';
-    CURL* easy = curl_easy_init();
+    CURL* easy = libcurl().easy_init();
     if (!easy) fail("cannot initialise libcurl");
     transfer.easy = easy;
-    curl_easy_setopt(easy, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
-    curl_easy_setopt(easy, CURLOPT_SHARE, m_impl->share);
-    curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
-    curl_easy_setopt(easy, CURLOPT_WRITEDATA, &transfer.body);
-    curl_easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer);
-    curl_easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https,file");
-    curl_easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
-    curl_easy_setopt(easy, CURLOPT_MAXREDIRS, k_max_redirects);
-    curl_easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
-    curl_easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
-    curl_easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, m_options.connect_timeout_s);
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, k_low_speed_limit_bytes);
-    curl_easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, m_options.low_speed_timeout_s);
-    curl_easy_setopt(easy, CURLOPT_FILETIME, 1L);
-    curl_easy_setopt(easy, CURLOPT_USERAGENT, "apt-ostree/" APT_OSTREE_VERSION);
+    libcurl().easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+    libcurl().easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
+    libcurl().easy_setopt(easy, CURLOPT_SHARE, m_impl->share);
+    libcurl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
+    libcurl().easy_setopt(easy, CURLOPT_WRITEDATA, &transfer.body);
+    libcurl().easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer);
+    libcurl().easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
+    libcurl().easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https,file");
+    libcurl().easy_setopt(easy, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    libcurl().easy_setopt(easy, CURLOPT_FOLLOWLOCATION, 1L);
+    libcurl().easy_setopt(easy, CURLOPT_MAXREDIRS, k_max_redirects);
+    libcurl().easy_setopt(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    libcurl().easy_setopt(easy, CURLOPT_PIPEWAIT, 1L);
+    libcurl().easy_setopt(easy, CURLOPT_CONNECTTIMEOUT, m_options.connect_timeout_s);
+    libcurl().easy_setopt(easy, CURLOPT_LOW_SPEED_LIMIT, k_low_speed_limit_bytes);
+    libcurl().easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, m_options.low_speed_timeout_s);
+    libcurl().easy_setopt(easy, CURLOPT_FILETIME, 1L);
+    libcurl().easy_setopt(easy, CURLOPT_USERAGENT, "apt-ostree/" APT_OSTREE_VERSION);
     if (request.if_modified_since) {
-      curl_easy_setopt(easy, CURLOPT_TIMECONDITION, static_cast<long>(CURL_TIMECOND_IFMODSINCE));
-      curl_easy_setopt(easy, CURLOPT_TIMEVALUE_LARGE,
+      libcurl().easy_setopt(easy, CURLOPT_TIMECONDITION, static_cast<long>(CURL_TIMECOND_IFMODSINCE));
+      libcurl().easy_setopt(easy, CURLOPT_TIMEVALUE_LARGE,
                        static_cast<curl_off_t>(
                            std::chrono::system_clock::to_time_t(*request.if_modified_since)));
     }
-    curl_multi_add_handle(m_impl->multi, easy);
+    libcurl().multi_add_handle(m_impl->multi, easy);
   };
 
   // Fills `result` from a finished transfer; true when the failure is worth another attempt.
@@ -162,13 +154,13 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
     DownloadResult& result = results[transfer.index];
     CURL* easy = transfer.easy;
     long status = 0;
-    curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
+    libcurl().easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &status);
     long unmet = 0;
-    curl_easy_getinfo(easy, CURLINFO_CONDITION_UNMET, &unmet);
+    libcurl().easy_getinfo(easy, CURLINFO_CONDITION_UNMET, &unmet);
     curl_off_t filetime = -1;
-    curl_easy_getinfo(easy, CURLINFO_FILETIME_T, &filetime);
+    libcurl().easy_getinfo(easy, CURLINFO_FILETIME_T, &filetime);
     curl_off_t received = 0;
-    curl_easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &received);
+    libcurl().easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &received);
     bool is_file = result.url.starts_with("file:");
     m_bytes_received += static_cast<uint64_t>(std::max<curl_off_t>(received, 0));
 
@@ -203,7 +195,7 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
       return false;
     }
     std::string detail =
-        transfer.error_buffer[0] ? transfer.error_buffer : curl_easy_strerror(code);
+        transfer.error_buffer[0] ? transfer.error_buffer : libcurl().easy_strerror(code);
     result.error = fmt::format("cannot download {}: {}", result.url, detail);
     return is_transient(code);
   };
@@ -232,16 +224,16 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
     }
 
     int running = 0;
-    curl_multi_perform(m_impl->multi, &running);
+    libcurl().multi_perform(m_impl->multi, &running);
     int queued = 0;
-    while (CURLMsg* message = curl_multi_info_read(m_impl->multi, &queued)) {
+    while (CURLMsg* message = libcurl().multi_info_read(m_impl->multi, &queued)) {
       if (message->msg != CURLMSG_DONE) continue;
       CURL* easy = message->easy_handle;
       Transfer* transfer = nullptr;
-      curl_easy_getinfo(easy, CURLINFO_PRIVATE, &transfer);
+      libcurl().easy_getinfo(easy, CURLINFO_PRIVATE, &transfer);
       bool retry = finish(*transfer, message->data.result);
-      curl_multi_remove_handle(m_impl->multi, easy);
-      curl_easy_cleanup(easy);
+      libcurl().multi_remove_handle(m_impl->multi, easy);
+      libcurl().easy_cleanup(easy);
       transfer->easy = nullptr;
       --active;
       if (retry && transfer->attempt < m_options.retries) {
@@ -250,7 +242,7 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
         waiting.push_back(transfer);
       }
     }
-    if (active > 0) curl_multi_poll(m_impl->multi, nullptr, 0, 100, nullptr);
+    if (active > 0) libcurl().multi_poll(m_impl->multi, nullptr, 0, 100, nullptr);
   }
   return results;
 }

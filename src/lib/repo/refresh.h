@@ -48,6 +48,7 @@ using GenerationHook =
     std::function<void(const PackageIndex& index, const std::filesystem::path& generation_dir)>;
 
 RefreshReport refresh_metadata(const RepoConfig& config, fetch::Downloader& downloader,
-                               util::PhaseLog& phases, const GenerationHook& finish_generation = {});
+                               util::PhaseLog& phases,
+                               const GenerationHook& finish_generation = {});
 
 }  // namespace apt_ostree::repo

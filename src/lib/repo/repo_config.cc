@@ -40,11 +40,11 @@ std::filesystem::path RepoConfig::metadata_dir() const {
   std::string readable =
       sanitize(fmt::format("{}_{}_{}_{}", location, release, architecture, components_text))
           .substr(0, k_max_readable_length);
-  // Sanitizing and truncating can map two views to one name; the digest of the exact view (scheme
+  // Sanitizing and truncating can map two views to one name; a hash of the exact view (scheme
   // included) keeps them apart.
   std::string exact = fmt::format("{}\n{}\n{}\n{}", root, release, architecture, components_text);
   return cache_dir / "md" /
-         fmt::format("{}-{}", readable, util::sha256_hex(exact).substr(0, k_id_hash_length));
+         fmt::format("{}-{}", readable, util::stable_name_hash(exact).substr(0, k_id_hash_length));
 }
 
 }  // namespace apt_ostree::repo

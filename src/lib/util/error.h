@@ -13,9 +13,9 @@ namespace apt_ostree {
 // Process exit codes, documented in docs/cli.md.
 enum class ExitCode : int {
   ok = 0,
-  failure = 1,       // any runtime failure (network, verification, I/O)
-  usage = 2,         // bad command line or unknown package
-  unsatisfiable = 3, // the request cannot be resolved
+  failure = 1,        // any runtime failure (network, verification, I/O)
+  usage = 2,          // bad command line or unknown package
+  unsatisfiable = 3,  // the request cannot be resolved
 };
 
 class Error : public std::runtime_error {

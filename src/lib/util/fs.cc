@@ -57,7 +57,8 @@ void write_all(int fd, std::string_view bytes, std::string_view what) {
 void write_file_atomic(const fs::path& path, std::string_view content) {
   std::string temp = (path.parent_path() / ("." + path.filename().string() + ".XXXXXX")).string();
   int fd = mkstemp(temp.data());
-  if (fd < 0) fail("cannot create a file in {}: {}", path.parent_path().string(), std::strerror(errno));
+  if (fd < 0)
+    fail("cannot create a file in {}: {}", path.parent_path().string(), std::strerror(errno));
   try {
     write_all(fd, content, path.string());
   } catch (const Error&) {
@@ -80,7 +81,8 @@ void write_file_atomic(const fs::path& path, std::string_view content) {
 fs::path make_temp_dir(const fs::path& parent, std::string_view prefix) {
   fs::create_directories(parent);
   std::string pattern = (parent / (std::string(prefix) + ".XXXXXX")).string();
-  if (!mkdtemp(pattern.data())) fail("cannot create a directory in {}: {}", parent.string(), std::strerror(errno));
+  if (!mkdtemp(pattern.data()))
+    fail("cannot create a directory in {}: {}", parent.string(), std::strerror(errno));
   return pattern;
 }
 

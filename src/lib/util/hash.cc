@@ -1,8 +1,10 @@
 #include "lib/util/hash.h"
 
+#include <fmt/format.h>
 #include <openssl/evp.h>
 
 #include <array>
+#include <cstdint>
 #include <fstream>
 
 #include "lib/util/error.h"
@@ -16,10 +18,14 @@ struct Digest::Context {
 
 static const EVP_MD* evp_for(DigestKind kind) {
   switch (kind) {
-    case DigestKind::sha256: return EVP_sha256();
-    case DigestKind::sha1: return EVP_sha1();
-    case DigestKind::md5: return EVP_md5();
-    case DigestKind::blake2b512: return EVP_blake2b512();
+    case DigestKind::sha256:
+      return EVP_sha256();
+    case DigestKind::sha1:
+      return EVP_sha1();
+    case DigestKind::md5:
+      return EVP_md5();
+    case DigestKind::blake2b512:
+      return EVP_blake2b512();
   }
   return EVP_sha256();
 }
@@ -54,6 +60,15 @@ std::string sha256_hex(std::string_view bytes) {
   Digest digest(DigestKind::sha256);
   digest.update(bytes);
   return digest.finish();
+}
+
+std::string stable_name_hash(std::string_view bytes) {
+  uint64_t hash = 0xcbf29ce484222325ull;
+  for (unsigned char c : bytes) {
+    hash ^= c;
+    hash *= 0x100000001b3ull;
+  }
+  return fmt::format("{:016x}", hash);
 }
 
 std::string sha256_file_hex(const std::filesystem::path& path) {

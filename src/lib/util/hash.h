@@ -26,6 +26,10 @@ class Digest {
 };
 
 std::string sha256_hex(std::string_view bytes);
+
+// 64-bit FNV-1a as 16 hex digits: a stable name for a string (cache directory names), with no
+// cryptographic strength and none of OpenSSL's start-up cost (it reads openssl.cnf).
+std::string stable_name_hash(std::string_view bytes);
 std::string sha256_file_hex(const std::filesystem::path& path);
 
 }  // namespace apt_ostree::util
