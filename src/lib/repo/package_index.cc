@@ -786,6 +786,8 @@ PackageIndex PackageIndex::open(const std::filesystem::path& path) {
   return PackageIndex(std::move(impl));
 }
 
+void PackageIndex::drop_resident_pages() const { m_impl->file.drop_resident_pages(); }
+
 size_t PackageIndex::size() const {
   return m_impl->header.record_count;
 }

@@ -84,6 +84,10 @@ class PackageIndex {
   PackageRecord at(size_t i) const;
   // Indices [first, last) of every version of `name` (highest version first); empty if none.
   std::pair<size_t, size_t> equal_range(std::string_view name) const;
+  // Drops the index pages read so far from the resident set (see util::MappedFile): for the rare
+  // pass over every record (building the solver cache), which would otherwise keep the whole
+  // file resident.
+  void drop_resident_pages() const;
 
   // Search entries: one per package name (its highest version), in name order.
   size_t search_entry_count() const;

@@ -102,10 +102,15 @@ SolvPool::~SolvPool() {
 
 void SolvPool::build(const repo::PackageIndex& index) {
   m_traits.resize(m_size);
+  // Records are visited in name order but their stanzas lie in archive order all over the file;
+  // dropping what was read every few thousand records keeps this pass from holding the whole
+  // index resident on top of the pool.
+  constexpr size_t k_records_per_resident_drop = 8192;
   for (size_t i = 0; i < m_size; ++i) {
     repo::PackageRecord record = index.at(i);
     m_traits[i] = static_cast<uint8_t>(record.priority) | (record.essential ? k_essential_bit : 0);
     add_record(record);
+    if ((i + 1) % k_records_per_resident_drop == 0) index.drop_resident_pages();
   }
 }
 

@@ -11,7 +11,10 @@
 // index (a full comparison would fault in most of its pages, costing more than the load itself).
 // The solvable to record mapping (solvable = first + record) depends on this check.
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -55,19 +58,19 @@ bool matches_index(const SolvPool& solv, const repo::PackageIndex& index) {
 }  // namespace
 
 void write_solv_file(const SolvPool& solv, const std::filesystem::path& path) {
-  char* buffer = nullptr;
-  size_t length = 0;
-  FILE* stream = open_memstream(&buffer, &length);
-  if (!stream) fail("cannot serialise the solver cache for {}: out of memory", path.string());
-  int status = repo_write(solv.repo(), stream);
-  std::fclose(stream);
-  std::unique_ptr<char, decltype(&std::free)> owned(buffer, &std::free);
-  if (status != 0)
-    fail("cannot serialise the solver cache for {}: {}", path.string(), pool_errstr(solv.pool()));
-  std::string content = header(solv.architecture(), solv.size());
-  content.append(solv.m_traits.begin(), solv.m_traits.end());
-  content.append(buffer, length);
-  util::write_file_atomic(path, content);
+  // Streamed straight into the file: the serialised pool is tens of megabytes, and refresh-md's
+  // peak memory is already the pool plus the index.
+  util::AtomicFile file(path);
+  file.write(header(solv.architecture(), solv.size()));
+  file.write({reinterpret_cast<const char*>(solv.m_traits.data()), solv.m_traits.size()});
+  std::unique_ptr<FILE, FileCloser> stream(::fdopen(::dup(file.fd()), "wb"));
+  if (!stream) fail("cannot write {}: {}", path.string(), std::strerror(errno));
+  int status = repo_write(solv.repo(), stream.get());
+  if (std::fflush(stream.get()) != 0)
+    fail("cannot write {}: {}", path.string(), std::strerror(errno));
+  if (status != 0) fail("cannot write {}: {}", path.string(), pool_errstr(solv.pool()));
+  stream.reset();
+  file.commit();
 }
 
 bool read_solv_file(SolvPool& solv, const repo::PackageIndex& index,

@@ -54,28 +54,42 @@ void write_all(int fd, std::string_view bytes, std::string_view what) {
   }
 }
 
-void write_file_atomic(const fs::path& path, std::string_view content) {
-  std::string temp = (path.parent_path() / ("." + path.filename().string() + ".XXXXXX")).string();
-  int fd = mkstemp(temp.data());
-  if (fd < 0)
-    fail("cannot create a file in {}: {}", path.parent_path().string(), std::strerror(errno));
-  try {
-    write_all(fd, content, path.string());
-  } catch (const Error&) {
-    ::close(fd);
-    ::unlink(temp.c_str());
-    throw;
-  }
+AtomicFile::AtomicFile(fs::path path) : m_path(std::move(path)) {
+  m_temp = (m_path.parent_path() / ("." + m_path.filename().string() + ".XXXXXX")).string();
+  m_fd = ::mkostemp(m_temp.data(), O_CLOEXEC);
+  if (m_fd < 0)
+    fail("cannot create a file in {}: {}", m_path.parent_path().string(), std::strerror(errno));
+}
+
+AtomicFile::~AtomicFile() {
+  if (m_fd < 0) return;
+  ::close(m_fd);
+  ::unlink(m_temp.c_str());
+}
+
+void AtomicFile::write(std::string_view bytes) {
+  write_all(m_fd, bytes, m_path.string());
+}
+
+void AtomicFile::commit() {
+  int fd = m_fd;
+  m_fd = -1;
   if (::fchmod(fd, 0644) != 0 || ::fsync(fd) != 0 || ::close(fd) != 0) {
     int saved = errno;
-    ::unlink(temp.c_str());
-    fail("cannot write {}: {}", path.string(), std::strerror(saved));
+    ::unlink(m_temp.c_str());
+    fail("cannot write {}: {}", m_path.string(), std::strerror(saved));
   }
-  if (::rename(temp.c_str(), path.c_str()) != 0) {
+  if (::rename(m_temp.c_str(), m_path.c_str()) != 0) {
     int saved = errno;
-    ::unlink(temp.c_str());
-    fail("cannot replace {}: {}", path.string(), std::strerror(saved));
+    ::unlink(m_temp.c_str());
+    fail("cannot replace {}: {}", m_path.string(), std::strerror(saved));
   }
+}
+
+void write_file_atomic(const fs::path& path, std::string_view content) {
+  AtomicFile file(path);
+  file.write(content);
+  file.commit();
 }
 
 fs::path make_temp_dir(const fs::path& parent, std::string_view prefix) {

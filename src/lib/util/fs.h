@@ -10,7 +10,26 @@ namespace apt_ostree::util {
 
 std::string read_file(const std::filesystem::path& path);
 
-// Writes to a temporary file in the same directory, fsyncs it and renames it over `path`.
+// A file written under a temporary name in its final directory and renamed over `path` by
+// commit() after an fsync; destroyed uncommitted (an error, Ctrl-C), it leaves nothing behind.
+class AtomicFile {
+ public:
+  explicit AtomicFile(std::filesystem::path path);
+  ~AtomicFile();
+  AtomicFile(const AtomicFile&) = delete;
+  AtomicFile& operator=(const AtomicFile&) = delete;
+
+  int fd() const { return m_fd; }
+  void write(std::string_view bytes);
+  void commit();  // mode 0644, fsync, rename
+
+ private:
+  std::filesystem::path m_path;
+  std::string m_temp;
+  int m_fd = -1;
+};
+
+// Writes `content` through an AtomicFile.
 void write_file_atomic(const std::filesystem::path& path, std::string_view content);
 
 // Creates a fresh, empty, uniquely named directory `parent/prefix.XXXXXX`.

@@ -34,6 +34,10 @@ MappedFile::MappedFile(const std::filesystem::path& path) {
   ::close(fd);
 }
 
+void MappedFile::drop_resident_pages() const {
+  if (m_data) ::madvise(m_data, m_size, MADV_DONTNEED);
+}
+
 MappedFile::~MappedFile() {
   if (m_data) ::munmap(m_data, m_size);
 }

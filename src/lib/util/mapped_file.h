@@ -18,6 +18,11 @@ class MappedFile {
 
   std::string_view bytes() const { return {static_cast<const char*>(m_data), m_size}; }
 
+  // Drops the pages read so far from this process's resident set (they stay in the page cache
+  // and fault back in on the next access): after a scan of the whole file, so one pass over a
+  // large index does not count against the process's memory.
+  void drop_resident_pages() const;
+
  private:
   void* m_data = nullptr;
   size_t m_size = 0;
