@@ -151,10 +151,10 @@ serve_http "$FIXTURE_REPO"
 http_view=(--mirror "$HTTP_URL" --release stable --keyring "$FIXTURE_KEYRING")
 out=$(run_tool refresh-md "${http_view[@]}" --arch arm64)
 echo "$out"
-expect_contains "$out" "stable/main arm64: Packages.xz"
+expect_contains "$out" "stable/main arm64: Packages.zst"
 expect_contains "$out" "; 14 packages"
 out=$(run_tool refresh-md "${http_view[@]}" --arch arm64)
-expect_contains "$out" "Packages.xz unchanged, Translation-en.xz unchanged; 14 packages"
+expect_contains "$out" "Packages.zst unchanged, Translation-en.xz unchanged; 14 packages"
 grep -q '"GET /dists/stable/InRelease HTTP/1.1" 304' "$HTTP_LOG" ||
   die "the second refresh did not get 304 Not Modified for InRelease: $(cat "$HTTP_LOG")"
 

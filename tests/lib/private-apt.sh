@@ -32,3 +32,15 @@ CONF
     > "$dir/etc/apt/sources.list"
   APT_CONFIG="$dir/apt.conf" apt-get -q update >/dev/null
 }
+
+# same_set WHAT REFERENCE OURS — fails (with the difference: < reference, > apt-ostree) unless the
+# two newline-separated lists are equal; the peer's answer is the reference.
+same_set() {
+  local what=$1 expected=$2 ours=$3
+  [ -n "$expected" ] || die "$what: the reference answer is empty"
+  if [ "$expected" != "$ours" ]; then
+    diff <(echo "$expected") <(echo "$ours") >&2 || true
+    die "$what differs (< reference, > apt-ostree)"
+  fi
+  echo "    $what: $(echo "$ours" | wc -l) entries, identical" >&2
+}

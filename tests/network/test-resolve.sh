@@ -21,17 +21,6 @@ resolved() {
 for p in json.load(sys.stdin)["packages"]: print(p["name"], p["version"])' | sort
 }
 
-# Fails with the difference (< expected, > apt-ostree) unless both lists are equal.
-same_set() {
-  local what=$1 expected=$2 ours=$3
-  [ -n "$expected" ] || die "$what: the reference answer is empty"
-  if [ "$expected" != "$ours" ]; then
-    diff <(echo "$expected") <(echo "$ours") >&2 || true
-    die "$what differs (< reference, > apt-ostree)"
-  fi
-  echo "    $what: $(echo "$ours" | wc -l) packages, identical" >&2
-}
-
 step "refresh bookworm main amd64 and a private APT configuration over the same view"
 run_tool -q refresh-md "${view[@]}"
 private_apt_setup "$TEST_DIR/apt" bookworm amd64 || die "apt-get update of the private configuration failed"

@@ -32,8 +32,10 @@ using SystemTime = std::chrono::system_clock::time_point;
 
 namespace {
 
-// Best compression first; .bz2 only because some archives publish Translation files in no other.
-constexpr std::string_view k_compressions[] = {".xz", ".gz", ".bz2", ""};
+// Preferred first: .zst (where an archive publishes it) is barely larger than .xz but decompresses
+// about ten times faster, and xz decompression is the slowest step of a cold refresh; .bz2 only
+// because some archives publish Translation files in no other.
+constexpr std::string_view k_compressions[] = {".zst", ".xz", ".gz", ".bz2", ""};
 constexpr std::string_view k_generation_prefix = "gen-";
 
 // Exclusive flock on metadata_dir/lock for the whole refresh: two refreshes of one view would
