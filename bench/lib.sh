@@ -28,9 +28,12 @@ best_ms() {
   local prepare=()
   if [ "$1" = --prepare ]; then prepare=(--prepare "$2"); shift 2; fi
   if command -v hyperfine >/dev/null 2>&1; then
+    # -N runs commands without a shell, --prepare included: give the preparation one.
+    [ ${#prepare[@]} -eq 0 ] || prepare=(--prepare "bash -c $(printf '%q' "${prepare[1]}")")
     hyperfine -N -w 1 -r "$runs" "${prepare[@]}" --export-json "$work/hyperfine.json" \
-      -- "$(printf '%q ' "$@")" >/dev/null 2>&1
-    python3 -c 'import json, sys; print(f"{json.load(open(sys.argv[1]))["results"][0]["min"] * 1e3:.1f}")' \
+      -- "$(printf '%q ' "$@")" >/dev/null 2>"$work/hyperfine.err" ||
+      { echo "bench: hyperfine failed for: $*" >&2; cat "$work/hyperfine.err" >&2; return 1; }
+    python3 -c 'import json, sys; print("%.1f" % (json.load(open(sys.argv[1]))["results"][0]["min"] * 1e3))' \
       "$work/hyperfine.json"
     return
   fi
