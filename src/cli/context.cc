@@ -48,7 +48,7 @@ repo::RepoConfig Context::repo_config() const {
   config.components = components;
   config.architecture = architecture.empty() ? host_architecture() : architecture;
   if (!keyrings.empty()) config.keyrings.assign(keyrings.begin(), keyrings.end());
-  config.cache_dir = cache_dir.empty() ? default_cache_dir() : fs::path(cache_dir);
+  config.cache_dir = cache_root();
   if (!mirror.empty()) {
     config.mirror = mirror;
   } else {
@@ -61,6 +61,10 @@ repo::RepoConfig Context::repo_config() const {
     config.mirror = *found;
   }
   return config;
+}
+
+fs::path Context::cache_root() const {
+  return cache_dir.empty() ? default_cache_dir() : fs::path(cache_dir);
 }
 
 fs::path Context::current_generation() const {

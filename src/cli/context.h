@@ -33,6 +33,8 @@ struct Context {
   // The current verified index of that view; a clear error if refresh-md never ran.
   repo::PackageIndex open_index() const;
   std::filesystem::path current_generation() const;
+  // Root of every cache (--cache-dir or the default): metadata per view, packages shared.
+  std::filesystem::path cache_root() const;
   // Prints the phase timings to stderr when --verbose.
   void report_phases() const;
 };

@@ -15,6 +15,8 @@ constexpr Registrar k_commands[] = {
     cli::register_search,
     cli::register_show,
     cli::register_resolve,
+    cli::register_download,
+    cli::register_cache,
 };
 
 }  // namespace

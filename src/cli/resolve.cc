@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/plan.h"
 #include "lib/solve/resolver.h"
 #include "lib/util/error.h"
 #include "lib/util/strings.h"
@@ -14,11 +15,8 @@ namespace apt_ostree::cli {
 namespace {
 
 struct ResolveOptions {
-  std::string variant = "none";
-  bool no_recommends = false;
-  std::vector<std::string> excludes;
+  PlanOptions plan;
   std::string why;
-  std::vector<std::string> packages;
 };
 
 std::string format_table(const repo::PackageIndex& index, const solve::Plan& plan) {
@@ -73,52 +71,16 @@ void register_resolve(CLI::App& app, Context& context) {
       "resolve",
       "Show exactly what would be installed for a variant and packages, in install order");
   add_repo_options(*command, context);
-  command
-      ->add_option("--variant", options->variant,
-                   "mmdebstrap package set: none, essential, apt, required, minbase, buildd, "
-                   "important, standard")
-      ->capture_default_str();
-  command->add_flag("--no-recommends", options->no_recommends,
-                    "Do not install the named packages' Recommends (variants never do)");
-  // One value per --exclude (repeatable, or comma-separated) so that it does not swallow PKG.
-  command
-      ->add_option("--exclude", options->excludes,
-                   "Never install PKG; an error if something needs it")
-      ->allow_extra_args(false)
-      ->delimiter(',');
+  add_plan_options(*command, options->plan);
   command->add_option("--why", options->why, "Print the chain that pulls PKG in");
-  command->add_option("PKG", options->packages, "Package to install: NAME or NAME=VERSION");
   command->callback([&context, options] {
-    std::optional<solve::Variant> variant = solve::parse_variant(options->variant);
-    if (!variant)
-      throw Error(fmt::format("unknown variant '{}'; use none, essential, apt, required, minbase, "
-                              "buildd, important or standard",
-                              options->variant),
-                  ExitCode::usage);
-    std::filesystem::path generation = context.current_generation();
-    repo::PackageIndex index = [&] {
-      util::ScopedPhase phase(context.phases, "load-index");
-      return context.open_index();
-    }();
-    std::string architecture = context.repo_config().architecture;
-    std::filesystem::path solv_cache = generation / "packages.solv";
-    std::optional<solve::Resolver> resolver;
-    {
-      util::ScopedPhase phase(context.phases, "load-pool");
-      // The Resolver rebuilds and rewrites a missing or stale cache itself.
-      resolver.emplace(index, architecture, solv_cache);
-    }
-    solve::ResolveRequest request;
-    request.variant = *variant;
-    request.packages = options->packages;
-    request.install_recommends = !options->no_recommends;
-    request.excludes = options->excludes;
-    request.release = context.release;
-    solve::Plan plan = resolver->resolve(request, &context.phases);
+    ResolvedPlan resolved = resolve_plan(context, options->plan);
+    const repo::PackageIndex& index = *resolved.index;
+    const solve::Plan& plan = resolved.plan;
 
     std::vector<std::string> chain;
     if (!options->why.empty()) {
-      chain = resolver->why(plan, options->why);
+      chain = resolved.resolver->why(plan, options->why);
       if (chain.empty())
         throw Error(
             fmt::format("'{}' is not part of this plan, so nothing pulls it in", options->why),

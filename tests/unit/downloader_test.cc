@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "lib/util/fs.h"
+#include "lib/util/hash.h"
 
 using namespace apt_ostree;
 namespace fs = std::filesystem;
@@ -201,6 +202,58 @@ TEST_F(DownloaderTest, ManyInParallelKeepRequestOrder) {
   EXPECT_FALSE(results[100].ok());
   // The downloader is reusable after a batch.
   EXPECT_TRUE(downloader.fetch_all({requests[5]})[0].ok());
+}
+
+TEST_F(DownloaderTest, StreamsToAFileAndChecksSizeAndHash) {
+  std::string content(200000, 'd');
+  util::write_file_atomic(m_dir / "good", content);
+  util::write_file_atomic(m_dir / "bad", std::string(200000, 'e'));
+  fetch::DownloadRequest request;
+  request.url = url("bad");
+  request.fallback_urls = {url("missing"), url("good")};
+  request.destination = m_dir / "out.partial";
+  request.expected_size = content.size();
+  request.expected_sha256 = util::sha256_hex(content);
+  fetch::Downloader downloader;
+  auto results = downloader.fetch_all({request});
+  ASSERT_TRUE(results[0].ok()) << results[0].error;
+  EXPECT_EQ(results[0].url, url("good"));
+  EXPECT_EQ(results[0].mismatched_urls, std::vector<std::string>{url("bad")});
+  EXPECT_TRUE(results[0].body.empty());
+  EXPECT_EQ(util::read_file(m_dir / "out.partial"), content);
+
+  // Only wrong bytes: the result names the URL and no file is left.
+  fs::remove(m_dir / "out.partial");
+  request.fallback_urls.clear();
+  results = downloader.fetch_all({request});
+  EXPECT_FALSE(results[0].ok());
+  EXPECT_NE(results[0].error.find(url("bad")), std::string::npos) << results[0].error;
+  EXPECT_FALSE(fs::exists(m_dir / "out.partial"));
+}
+
+TEST_F(DownloaderTest, ResumesAPartialFile) {
+  std::string content;
+  for (int i = 0; i < 50000; ++i) content += std::to_string(i);
+  util::write_file_atomic(m_dir / "file", content);
+  util::write_file_atomic(m_dir / "out.partial", content.substr(0, 12345));
+  fetch::DownloadRequest request;
+  request.url = url("file");
+  request.destination = m_dir / "out.partial";
+  request.expected_size = content.size();
+  request.expected_sha256 = util::sha256_hex(content);
+  fetch::Downloader downloader;
+  auto results = downloader.fetch_all({request});
+  ASSERT_TRUE(results[0].ok()) << results[0].error;
+  EXPECT_EQ(results[0].resumed_from, 12345u);
+  EXPECT_EQ(util::read_file(m_dir / "out.partial"), content);
+
+  // A prefix that is not the file's start: detected at the end, fetched again whole.
+  util::write_file_atomic(m_dir / "out.partial", "garbage");
+  results = downloader.fetch_all({request});
+  ASSERT_TRUE(results[0].ok()) << results[0].error;
+  EXPECT_EQ(results[0].resumed_from, 0u);
+  EXPECT_TRUE(results[0].mismatched_urls.empty());
+  EXPECT_EQ(util::read_file(m_dir / "out.partial"), content);
 }
 
 TEST_F(DownloaderTest, UnreachableServerNamesTheUrl) {

@@ -44,3 +44,16 @@ TEST(Fs, MissingFileIsAnErrorNamingIt) {
     EXPECT_NE(std::string(e.what()).find("/nonexistent/apt-ostree-file"), std::string::npos);
   }
 }
+
+TEST(Fs, LinkOrCopyReplacesTargetWithAHardlink) {
+  util::TempDirGuard dir(util::make_temp_dir(fs::temp_directory_path(), "fs-test"));
+  fs::path source = dir.path() / "source", target = dir.path() / "target";
+  util::write_file_atomic(source, "content");
+  util::write_file_atomic(target, "old");
+  util::link_or_copy(source, target);
+  EXPECT_TRUE(fs::equivalent(source, target));
+  util::link_or_copy(source, target);  // already linked: nothing changes, no temporaries
+  EXPECT_EQ(util::read_file(target), "content");
+  EXPECT_EQ(std::distance(fs::directory_iterator(dir.path()), fs::directory_iterator()), 2);
+  EXPECT_THROW(util::link_or_copy(dir.path() / "missing", target), Error);
+}

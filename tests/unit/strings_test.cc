@@ -17,3 +17,14 @@ TEST(Strings, CaseAndBytes) {
   EXPECT_EQ(format_bytes(999), "999 B");
   EXPECT_EQ(format_bytes(38'200'000), "38.2 MB");
 }
+
+TEST(Strings, ParseSize) {
+  EXPECT_EQ(parse_size("500000"), 500000u);
+  EXPECT_EQ(parse_size("20M"), 20'000'000u);
+  EXPECT_EQ(parse_size("1.5 GB"), 1'500'000'000u);
+  EXPECT_EQ(parse_size("2GiB"), 2ull << 30);
+  EXPECT_EQ(parse_size("4k"), 4000u);
+  EXPECT_FALSE(parse_size("M"));
+  EXPECT_FALSE(parse_size("12 parsecs"));
+  EXPECT_FALSE(parse_size("1.2.3"));
+}

@@ -1,14 +1,22 @@
 #include "lib/fetch/downloader.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
 #include <deque>
 #include <mutex>
 #include <thread>
 
 #include "lib/fetch/libcurl.h"
 #include "lib/util/error.h"
+#include "lib/util/fs.h"
+#include "lib/util/hash.h"
 
 namespace apt_ostree::fetch {
 
@@ -67,15 +75,99 @@ size_t append_body(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
-// One request's state across attempts.
+// One request's state across attempts and mirrors.
 struct Transfer {
   size_t index = 0;
+  size_t mirror = 0;  // 0 = url, i = fallback_urls[i - 1]
   int attempt = 0;
   Clock::time_point ready_at;
   CURL* easy = nullptr;
+  bool is_file = false;
   std::string body;
   char error_buffer[CURL_ERROR_SIZE] = {};
+
+  // Streaming to DownloadRequest::destination.
+  util::UniqueFd fd;
+  std::unique_ptr<util::Digest> digest;
+  uint64_t offset = 0;       // bytes in the file, all of them hashed
+  uint64_t range_start = 0;  // the body was asked for from this byte on
+  bool restarted = false;    // the reused prefix was dropped once already
+  bool status_checked = false;
+  std::string write_error;
 };
+
+// Empties the destination file and its digest so the body is written from its first byte.
+bool truncate_destination(Transfer& transfer) {
+  transfer.offset = 0;
+  transfer.digest = std::make_unique<util::Digest>(util::DigestKind::sha256);
+  return ::ftruncate(transfer.fd.get(), 0) == 0 && ::lseek(transfer.fd.get(), 0, SEEK_SET) == 0;
+}
+
+size_t write_destination(char* data, size_t size, size_t count, void* user) {
+  auto& transfer = *static_cast<Transfer*>(user);
+  size_t length = size * count;
+  long status = 0;
+  libcurl().easy_getinfo(transfer.easy, CURLINFO_RESPONSE_CODE, &status);
+  // An error page is not the file: drop it (finish() reports the status).
+  if (!transfer.is_file && (status < 200 || status >= 300)) return length;
+  if (!transfer.status_checked) {
+    transfer.status_checked = true;
+    // A server that ignores Range answers 200 with the whole body: start the file over.
+    if (!transfer.is_file && transfer.range_start > 0 && status == 200) {
+      transfer.range_start = 0;
+      if (!truncate_destination(transfer)) {
+        transfer.write_error =
+            fmt::format("cannot truncate a partial download: {}", std::strerror(errno));
+        return 0;
+      }
+    }
+  }
+  for (size_t done = 0; done < length;) {
+    ssize_t written = ::write(transfer.fd.get(), data + done, length - done);
+    if (written < 0) {
+      if (errno == EINTR) continue;
+      transfer.write_error = std::strerror(errno);
+      return 0;
+    }
+    done += static_cast<size_t>(written);
+  }
+  transfer.digest->update({data, length});
+  transfer.offset += length;
+  return length;
+}
+
+// Opens the destination and hashes what an earlier run left in it, so only the rest is fetched.
+std::string open_destination(Transfer& transfer, const DownloadRequest& request) {
+  const std::string path = request.destination.string();
+  transfer.fd = util::UniqueFd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (transfer.fd.get() < 0) return fmt::format("cannot open {}: {}", path, std::strerror(errno));
+  transfer.status_checked = false;
+  transfer.write_error.clear();
+  transfer.digest = std::make_unique<util::Digest>(util::DigestKind::sha256);
+  struct stat info {};
+  if (::fstat(transfer.fd.get(), &info) != 0)
+    return fmt::format("cannot stat {}: {}", path, std::strerror(errno));
+  uint64_t existing = static_cast<uint64_t>(info.st_size);
+  // A prefix as long as the whole file would need an empty Range, which servers refuse.
+  if (transfer.restarted || (request.expected_size && existing >= *request.expected_size))
+    existing = 0;
+  std::array<char, 1 << 16> buffer{};
+  uint64_t hashed = 0;
+  while (hashed < existing) {
+    ssize_t got = ::pread(transfer.fd.get(), buffer.data(),
+                          std::min<uint64_t>(buffer.size(), existing - hashed), hashed);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    transfer.digest->update({buffer.data(), static_cast<size_t>(got)});
+    hashed += static_cast<uint64_t>(got);
+  }
+  if (::ftruncate(transfer.fd.get(), static_cast<off_t>(hashed)) != 0 ||
+      ::lseek(transfer.fd.get(), static_cast<off_t>(hashed), SEEK_SET) < 0)
+    return fmt::format("cannot write {}: {}", path, std::strerror(errno));
+  transfer.offset = hashed;
+  transfer.range_start = hashed;
+  return {};
+}
 
 }  // namespace
 
@@ -95,9 +187,9 @@ Downloader::Downloader(DownloaderOptions options)
   libcurl().share_setopt(m_impl->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_SSL_SESSION);
   libcurl().multi_setopt(m_impl->multi, CURLMOPT_PIPELINING, CURLPIPE_MULTIPLEX);
   libcurl().multi_setopt(m_impl->multi, CURLMOPT_MAX_HOST_CONNECTIONS,
-                    static_cast<long>(m_options.max_parallel));
+                         static_cast<long>(m_options.max_parallel));
   libcurl().multi_setopt(m_impl->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
-                    static_cast<long>(m_options.max_parallel));
+                         static_cast<long>(m_options.max_parallel));
 }
 
 Downloader::~Downloader() {
@@ -115,18 +207,43 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
     waiting.push_back(&transfers[i]);
   }
 
-  auto start = [&](Transfer& transfer) {
+  auto url_of = [&](const Transfer& transfer) -> const std::string& {
     const DownloadRequest& request = requests[transfer.index];
+    return transfer.mirror == 0 ? request.url : request.fallback_urls[transfer.mirror - 1];
+  };
+
+  // False (with the result's error set) when the transfer cannot even start.
+  auto start = [&](Transfer& transfer) -> bool {
+    const DownloadRequest& request = requests[transfer.index];
+    DownloadResult& result = results[transfer.index];
+    const std::string& url = url_of(transfer);
+    result.url = url;
+    transfer.is_file = url.starts_with("file:");
     transfer.body.clear();
     transfer.error_buffer[0] = '\0';
+    if (!request.destination.empty()) {
+      std::string error = open_destination(transfer, request);
+      if (!error.empty()) {
+        result.error = std::move(error);
+        return false;
+      }
+    }
     CURL* easy = libcurl().easy_init();
     if (!easy) fail("cannot initialise libcurl");
     transfer.easy = easy;
-    libcurl().easy_setopt(easy, CURLOPT_URL, request.url.c_str());
+    libcurl().easy_setopt(easy, CURLOPT_URL, url.c_str());
     libcurl().easy_setopt(easy, CURLOPT_PRIVATE, &transfer);
     libcurl().easy_setopt(easy, CURLOPT_SHARE, m_impl->share);
-    libcurl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
-    libcurl().easy_setopt(easy, CURLOPT_WRITEDATA, &transfer.body);
+    if (request.destination.empty()) {
+      libcurl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
+      libcurl().easy_setopt(easy, CURLOPT_WRITEDATA, &transfer.body);
+    } else {
+      libcurl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, write_destination);
+      libcurl().easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
+      if (transfer.range_start > 0)
+        libcurl().easy_setopt(easy, CURLOPT_RESUME_FROM_LARGE,
+                              static_cast<curl_off_t>(transfer.range_start));
+    }
     libcurl().easy_setopt(easy, CURLOPT_ERRORBUFFER, transfer.error_buffer);
     libcurl().easy_setopt(easy, CURLOPT_NOSIGNAL, 1L);
     libcurl().easy_setopt(easy, CURLOPT_PROTOCOLS_STR, "http,https,file");
@@ -141,16 +258,49 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
     libcurl().easy_setopt(easy, CURLOPT_FILETIME, 1L);
     libcurl().easy_setopt(easy, CURLOPT_USERAGENT, "apt-ostree/" APT_OSTREE_VERSION);
     if (request.if_modified_since) {
-      libcurl().easy_setopt(easy, CURLOPT_TIMECONDITION, static_cast<long>(CURL_TIMECOND_IFMODSINCE));
+      libcurl().easy_setopt(easy, CURLOPT_TIMECONDITION,
+                            static_cast<long>(CURL_TIMECOND_IFMODSINCE));
       libcurl().easy_setopt(easy, CURLOPT_TIMEVALUE_LARGE,
-                       static_cast<curl_off_t>(
-                           std::chrono::system_clock::to_time_t(*request.if_modified_since)));
+                            static_cast<curl_off_t>(
+                                std::chrono::system_clock::to_time_t(*request.if_modified_since)));
     }
     libcurl().multi_add_handle(m_impl->multi, easy);
+    return true;
   };
 
-  // Fills `result` from a finished transfer; true when the failure is worth another attempt.
-  auto finish = [&](Transfer& transfer, CURLcode code) -> bool {
+  enum class Next { done, retry, restart, next_mirror };
+
+  // Checks a body streamed to the destination against the expected size and SHA256.
+  auto verify = [&](Transfer& transfer) -> Next {
+    const DownloadRequest& request = requests[transfer.index];
+    DownloadResult& result = results[transfer.index];
+    std::string sha256 = transfer.digest->finish();
+    bool size_ok = !request.expected_size || transfer.offset == *request.expected_size;
+    bool hash_ok = request.expected_sha256.empty() || sha256 == request.expected_sha256;
+    if (size_ok && hash_ok) {
+      result.resumed_from = transfer.range_start;
+      transfer.fd.reset();
+      return Next::done;
+    }
+    // The prefix an earlier run left may be what is wrong: fetch the whole file once more.
+    if (transfer.range_start > 0 && !transfer.restarted) {
+      transfer.restarted = true;
+      return Next::restart;
+    }
+    ::unlink(request.destination.c_str());
+    transfer.fd.reset();
+    result.mismatched_urls.push_back(result.url);
+    result.error = fmt::format(
+        "{} served wrong bytes: {} bytes with SHA256 {}, expected {} bytes "
+        "with SHA256 {}",
+        result.url, transfer.offset, sha256,
+        request.expected_size ? *request.expected_size : transfer.offset, request.expected_sha256);
+    return Next::next_mirror;
+  };
+
+  // Fills `result` from a finished transfer and says what to do next.
+  auto finish = [&](Transfer& transfer, CURLcode code) -> Next {
+    const DownloadRequest& request = requests[transfer.index];
     DownloadResult& result = results[transfer.index];
     CURL* easy = transfer.easy;
     long status = 0;
@@ -161,7 +311,7 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
     libcurl().easy_getinfo(easy, CURLINFO_FILETIME_T, &filetime);
     curl_off_t received = 0;
     libcurl().easy_getinfo(easy, CURLINFO_SIZE_DOWNLOAD_T, &received);
-    bool is_file = result.url.starts_with("file:");
+    bool is_file = transfer.is_file;
     m_bytes_received += static_cast<uint64_t>(std::max<curl_off_t>(received, 0));
 
     result.status = status;
@@ -169,35 +319,47 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
     result.error.clear();
     result.not_modified = false;
     result.last_modified.reset();
+    if (!transfer.write_error.empty()) {
+      result.error =
+          fmt::format("cannot write {}: {}", request.destination.string(), transfer.write_error);
+      transfer.fd.reset();
+      return Next::done;
+    }
     if (code == CURLE_OK && (status == 304 || unmet)) {
       result.status = 304;
       result.not_modified = true;
-      return false;
+      return Next::done;
     }
     if (code == CURLE_OK && (is_file || (status >= 200 && status < 300))) {
       if (is_file) result.status = 200;
-      result.body = std::move(transfer.body);
       if (filetime >= 0)
         result.last_modified =
             std::chrono::system_clock::from_time_t(static_cast<time_t>(filetime));
-      return false;
+      if (!request.destination.empty()) return verify(transfer);
+      result.body = std::move(transfer.body);
+      return Next::done;
+    }
+    if (code == CURLE_OK && status == 416 && transfer.range_start > 0 && !transfer.restarted) {
+      // The server refuses the range (the partial file is not a prefix of what it serves).
+      transfer.restarted = true;
+      return Next::restart;
     }
     if (code == CURLE_OK) {
       result.error = fmt::format("cannot download {}: the server answered HTTP {} ({})", result.url,
                                  status, status_text(status));
-      return status >= 500;
+      return status >= 500 ? Next::retry : Next::next_mirror;
     }
     if (is_file && code == CURLE_FILE_COULDNT_READ_FILE) {
       // Reported like HTTP's 404 so callers treat a local archive exactly like a remote one.
       result.status = 404;
       result.error =
           fmt::format("cannot download {}: the file does not exist or is unreadable", result.url);
-      return false;
+      return Next::next_mirror;
     }
     std::string detail =
         transfer.error_buffer[0] ? transfer.error_buffer : libcurl().easy_strerror(code);
     result.error = fmt::format("cannot download {}: {}", result.url, detail);
-    return is_transient(code);
+    return is_transient(code) ? Next::retry : Next::next_mirror;
   };
 
   size_t active = 0;
@@ -212,11 +374,11 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
         waiting.push_back(transfer);
         continue;
       }
-      start(*transfer);
-      ++active;
+      if (start(*transfer)) ++active;
     }
 
     if (active == 0) {
+      if (waiting.empty()) break;
       Clock::time_point next = waiting.front()->ready_at;
       for (Transfer* transfer : waiting) next = std::min(next, transfer->ready_at);
       std::this_thread::sleep_until(next);
@@ -231,15 +393,30 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
       CURL* easy = message->easy_handle;
       Transfer* transfer = nullptr;
       libcurl().easy_getinfo(easy, CURLINFO_PRIVATE, &transfer);
-      bool retry = finish(*transfer, message->data.result);
+      Next next = finish(*transfer, message->data.result);
       libcurl().multi_remove_handle(m_impl->multi, easy);
       libcurl().easy_cleanup(easy);
       transfer->easy = nullptr;
       --active;
-      if (retry && transfer->attempt < m_options.retries) {
+      const DownloadRequest& request = requests[transfer->index];
+      if (next == Next::retry && transfer->attempt < m_options.retries) {
         transfer->ready_at = Clock::now() + k_first_backoff * (1 << transfer->attempt);
         ++transfer->attempt;
         waiting.push_back(transfer);
+      } else if (next == Next::restart) {
+        transfer->ready_at = Clock::now();
+        waiting.push_back(transfer);
+      } else if ((next == Next::retry || next == Next::next_mirror) &&
+                 transfer->mirror < request.fallback_urls.size()) {
+        ++transfer->mirror;
+        transfer->attempt = 0;
+        transfer->restarted = false;
+        transfer->ready_at = Clock::now();
+        waiting.push_back(transfer);
+      } else if (transfer->fd.get() >= 0) {
+        // A failed transfer keeps its prefix for a resume; an empty file is not worth keeping.
+        if (transfer->offset == 0) ::unlink(request.destination.c_str());
+        transfer->fd.reset();
       }
     }
     if (active > 0) libcurl().multi_poll(m_impl->multi, nullptr, 0, 100, nullptr);

@@ -1,9 +1,11 @@
 // HTTP(S)/file:// downloads over libcurl's multi interface: many transfers at once on reused
-// connections. Used for metadata now; the package fetcher builds on it.
+// connections. Small files (metadata) arrive in memory; large ones (.debs) are streamed to a file,
+// hashed as they arrive, resumed from a partial file and fetched from the next mirror on failure.
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,15 +17,29 @@ struct DownloadRequest {
   std::string url;
   // Conditional request: when set, the server may answer 304 and no body is transferred.
   std::optional<std::chrono::system_clock::time_point> if_modified_since;
+  // The same file elsewhere, tried in turn after `url` fails (an HTTP error, a connection error
+  // once retries are spent, or wrong bytes).
+  std::vector<std::string> fallback_urls;
+  // When set, the body is streamed to this file instead of `DownloadResult::body`. A file already
+  // there is taken as the start of the body: its bytes are hashed and the rest asked for with a
+  // Range request. On failure the file holds at most a correct prefix (kept for a later resume).
+  std::filesystem::path destination;
+  // With `destination`: the body must have this size and SHA256 (lowercase hex); wrong bytes are
+  // removed and count as that URL's failure.
+  std::optional<uint64_t> expected_size;
+  std::string expected_sha256;
 };
 
 struct DownloadResult {
-  std::string url;
+  std::string url;  // the URL that answered last: the one that succeeded, or the last one tried
   long status = 0;  // HTTP status (200, 304, 404, ...); file:// gives 200, or 404 when missing
   bool not_modified = false;  // 304: the cached copy is current
   std::string body;
   std::optional<std::chrono::system_clock::time_point> last_modified;
   std::string error;  // non-empty on failure: one sentence, names the URL
+  // URLs (of url + fallback_urls) whose bytes did not match expected_size/expected_sha256.
+  std::vector<std::string> mismatched_urls;
+  uint64_t resumed_from = 0;  // bytes of `destination` reused from an earlier, interrupted run
   bool ok() const { return error.empty(); }
 };
 

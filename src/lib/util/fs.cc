@@ -119,4 +119,27 @@ TempDirGuard::~TempDirGuard() {
   fs::remove_all(m_path, ignored);
 }
 
+void link_or_copy(const fs::path& source, const fs::path& target) {
+  struct stat from {
+  }, to{};
+  // rename() over another link to the same inode does nothing, which would strand the temp link.
+  if (::stat(source.c_str(), &from) == 0 && ::stat(target.c_str(), &to) == 0 &&
+      from.st_dev == to.st_dev && from.st_ino == to.st_ino)
+    return;
+  fs::path temp = target.parent_path() / ("." + target.filename().string() + ".tmp");
+  std::error_code error;
+  fs::remove(temp, error);
+  if (::link(source.c_str(), temp.c_str()) != 0) {
+    if (errno != EXDEV && errno != EPERM)
+      fail("cannot link {} to {}: {}", source.string(), target.string(), std::strerror(errno));
+    fs::copy_file(source, temp, error);
+    if (error) fail("cannot copy {} to {}: {}", source.string(), target.string(), error.message());
+  }
+  if (::rename(temp.c_str(), target.c_str()) != 0) {
+    int saved = errno;
+    fs::remove(temp, error);
+    fail("cannot write {}: {}", target.string(), std::strerror(saved));
+  }
+}
+
 }  // namespace apt_ostree::util

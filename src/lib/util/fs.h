@@ -38,6 +38,10 @@ std::filesystem::path make_temp_dir(const std::filesystem::path& parent, std::st
 // Atomically points symlink `link` at `target` (create new link, rename over the old one).
 void replace_symlink(const std::filesystem::path& link, const std::filesystem::path& target);
 
+// Makes `target` a hardlink to `source` (a copy when they are on different filesystems), replacing
+// what is there atomically; a target that already is a link to `source` is left alone.
+void link_or_copy(const std::filesystem::path& source, const std::filesystem::path& target);
+
 // Owns a file descriptor and closes it.
 class UniqueFd {
  public:

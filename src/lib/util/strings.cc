@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstdlib>
 
 namespace apt_ostree::util {
 
@@ -61,6 +63,30 @@ std::string format_bytes(unsigned long long bytes) {
   if (bytes < 1000ull * 1000 * 1000)
     return fmt::format("{:.1f} MB", static_cast<double>(bytes) / 1e6);
   return fmt::format("{:.2f} GB", static_cast<double>(bytes) / 1e9);
+}
+
+std::optional<unsigned long long> parse_size(std::string_view text) {
+  text = trim(text);
+  size_t digits = 0;
+  while (digits < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.'))
+    ++digits;
+  if (digits == 0) return std::nullopt;
+  std::string number(text.substr(0, digits));
+  char* end = nullptr;
+  double value = std::strtod(number.c_str(), &end);
+  if (end != number.c_str() + number.size()) return std::nullopt;
+  std::string unit = to_lower(trim(text.substr(digits)));
+  if (unit.ends_with('b')) unit.pop_back();
+  static constexpr std::string_view k_prefixes = "kmgt";
+  double scale = 1;
+  if (!unit.empty()) {
+    size_t power = k_prefixes.find(unit[0]);
+    bool binary = unit.size() == 2 && unit[1] == 'i';
+    if (power == std::string_view::npos || (unit.size() > 1 && !binary)) return std::nullopt;
+    for (size_t i = 0; i <= power; ++i) scale *= binary ? 1024 : 1000;
+  }
+  return static_cast<unsigned long long>(value * scale);
 }
 
 }  // namespace apt_ostree::util

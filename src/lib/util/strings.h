@@ -1,6 +1,7 @@
 // Small string helpers shared by the parsers.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,5 +17,8 @@ std::string to_lower(std::string_view text);
 bool iequals(std::string_view a, std::string_view b);
 // Human-readable byte count: "38.2 MB" (decimal units, as apt prints them).
 std::string format_bytes(unsigned long long bytes);
+// A size as users write it: "500000", "500k", "20M", "1.5G", "2GiB" (k/M/G/T decimal as
+// format_bytes prints them, Ki/Mi/Gi/Ti binary; a trailing "B" optional); nullopt if malformed.
+std::optional<unsigned long long> parse_size(std::string_view text);
 
 }  // namespace apt_ostree::util

@@ -1,0 +1,114 @@
+#include "lib/pkgcache/fetch_packages.h"
+
+#include <chrono>
+
+#include "lib/fetch/downloader.h"
+#include "lib/util/error.h"
+
+namespace apt_ostree::pkgcache {
+
+namespace {
+
+// One sentence for a file that could not be fetched, most useful cause first.
+std::string failure_message(const WantedFile& file, const fetch::DownloadResult& result,
+                            const std::string& mirror) {
+  if (!result.mismatched_urls.empty())
+    return fmt::format(
+        "{} served wrong bytes for {} (they do not match the SHA256 of the verified "
+        "index), so nothing was cached",
+        result.mismatched_urls.front(), file.what);
+  if (result.status == 404)
+    return fmt::format(
+        "{} ({}) is not on {}: the package index is stale; run 'apt-ostree "
+        "refresh-md' and try again",
+        file.what, file.filename, mirror);
+  return result.error;
+}
+
+}  // namespace
+
+FetchReport fetch_into_cache(DebCache& cache, const std::vector<WantedFile>& wanted,
+                             const FetchOptions& options) {
+  FetchReport report;
+  report.run.time = std::chrono::duration_cast<std::chrono::seconds>(
+                        std::chrono::system_clock::now().time_since_epoch())
+                        .count();
+  std::vector<size_t> missing;
+  for (const WantedFile& file : wanted) {
+    FetchedFile fetched;
+    if (auto path = cache.lookup(file.sha256)) {
+      fetched.path = *path;
+      fetched.hit = true;
+    } else {
+      missing.push_back(report.files.size());
+    }
+    report.files.push_back(std::move(fetched));
+  }
+  report.run.hits = wanted.size() - missing.size();
+  report.run.misses = missing.size();
+
+  if (missing.empty()) {
+    cache.record_run(report.run);
+    return report;
+  }
+  if (options.offline) {
+    cache.record_run(report.run);
+    std::string names;
+    for (size_t i : missing) names += (names.empty() ? "" : ", ") + wanted[i].what;
+    fail("--offline, and {} of {} packages are not in the package cache {}: {}", missing.size(),
+         wanted.size(), cache.root().string(), names);
+  }
+  if (options.mirrors.empty()) fail("no mirror to download {} from", wanted[missing[0]].what);
+
+  std::vector<std::string> mirrors = options.mirrors;
+  for (std::string& mirror : mirrors)
+    while (mirror.ends_with('/')) mirror.pop_back();
+  std::vector<fetch::DownloadRequest> requests;
+  for (size_t i : missing) {
+    const WantedFile& file = wanted[i];
+    fetch::DownloadRequest request;
+    request.url = mirrors.front() + "/" + file.filename;
+    for (size_t m = 1; m < mirrors.size(); ++m)
+      request.fallback_urls.push_back(mirrors[m] + "/" + file.filename);
+    request.destination = cache.partial_path(file.sha256);
+    request.expected_size = file.size;
+    request.expected_sha256 = file.sha256;
+    requests.push_back(std::move(request));
+  }
+  fetch::Downloader downloader;
+  std::vector<fetch::DownloadResult> results = downloader.fetch_all(requests);
+  report.run.bytes_downloaded = downloader.bytes_received();
+
+  std::vector<std::string> failures;
+  for (size_t k = 0; k < missing.size(); ++k) {
+    const WantedFile& file = wanted[missing[k]];
+    const fetch::DownloadResult& result = results[k];
+    if (!result.ok()) {
+      failures.push_back(failure_message(file, result, mirrors.back()));
+      continue;
+    }
+    report.files[missing[k]].path = cache.commit(file.sha256, file.size, file.what);
+    if (!result.mismatched_urls.empty())
+      report.warnings.push_back(fmt::format("{} served wrong bytes for {}; used {}",
+                                            result.mismatched_urls.front(), file.what, result.url));
+  }
+  cache.record_run(report.run);
+  if (failures.size() == 1) throw Error(failures.front());
+  if (failures.size() > 1)
+    fail("{} (and {} more packages failed)", failures.front(), failures.size() - 1);
+  return report;
+}
+
+std::string apt_file_name(std::string_view name, std::string_view version,
+                          std::string_view architecture) {
+  std::string escaped;
+  for (char c : version) {
+    if (c == ':')
+      escaped += "%3a";
+    else
+      escaped += c;
+  }
+  return fmt::format("{}_{}_{}.deb", name, escaped, architecture);
+}
+
+}  // namespace apt_ostree::pkgcache
