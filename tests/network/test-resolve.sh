@@ -61,6 +61,13 @@ for request in openssh-server systemd nginx python3 build-essential "vim git cur
     "$(resolved "${view[@]}" --no-recommends $request)"
 done
 
+# Large requests with Recommends: conflicting alternatives (libreoffice-core-nogui against
+# libreoffice-core, pipewire against pulseaudio) and ties between providers (x-terminal-emulator)
+# that only apt's package numbering decides.
+for request in libreoffice texlive task-cinnamon-desktop; do
+  same_set "$request (with Recommends)" "$(apt_set $request)" "$(resolved "${view[@]}" $request)"
+done
+
 step "explanations and errors"
 why=$(run_tool resolve "${view[@]}" --variant minbase --why libapt-pkg6.0)
 expect_contains "$why" "apt: priority required"

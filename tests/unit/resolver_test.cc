@@ -172,6 +172,37 @@ TEST_F(ResolverTest, VirtualPackagesPickTheRealPackageThenPriority) {
       << message;
 }
 
+TEST_F(ResolverTest, EquallyGoodProvidersGoToTheHigherAptPackageId) {
+  // apt numbers names as its cache generator first meets them in archive order (the package, then
+  // its relations' targets, then Provides) and prefers the higher number: the provider listed
+  // last wins, whatever the names.
+  load(stanza("app", "1", "Depends: x-terminal\n") +
+       stanza("zterm", "1", "Priority: optional\nProvides: x-terminal\n") +
+       stanza("aterm", "1", "Priority: optional\nProvides: x-terminal\n"));
+  EXPECT_EQ(names(install({"app"})), (Names{"app", "aterm"}));
+  // A name met early in another package's Suggests is numbered then.
+  load(stanza("early", "1", "Suggests: aterm\n") + stanza("app", "1", "Depends: x-terminal\n") +
+       stanza("zterm", "1", "Priority: optional\nProvides: x-terminal\n") +
+       stanza("aterm", "1", "Priority: optional\nProvides: x-terminal\n"));
+  EXPECT_EQ(names(install({"app"})), (Names{"app", "zterm"}));
+}
+
+TEST_F(ResolverTest, ACandidateUnmarksWhatItConflictsWith) {
+  // As libreoffice-core-nogui and libreoffice-core: apt first takes nogui for base's "nogui |
+  // core", then installs core for top's own dependency, dropping nogui; core's Recommends follow.
+  load(stanza("top", "1", "Depends: base, core\n") +
+       stanza("base", "1", "Depends: nogui | core\n") +
+       stanza("nogui", "1", "Depends: lib\nConflicts: core\n") +
+       stanza("core", "1", "Conflicts: nogui\nRecommends: extra\n") + stanza("lib", "1") +
+       stanza("extra", "1"));
+  EXPECT_EQ(names(install({"top"})), (Names{"base", "core", "extra", "lib", "top"}));
+  // As pipewire-audio and pulseaudio: a marked package whose Conflicts name a package marked
+  // later is kept back by apt's problem resolver.
+  load(stanza("desk", "1", "Recommends: pw, bt\n") + stanza("pw", "1", "Conflicts: pa\n") +
+       stanza("bt", "1", "Depends: pa\n") + stanza("pa", "1"));
+  EXPECT_EQ(names(install({"desk"})), (Names{"bt", "desk", "pa"}));
+}
+
 TEST_F(ResolverTest, VersionedDependenciesAndProvides) {
   load(stanza("libssl3", "3.0.15") + stanza("libssl3", "3.0.11") +
        stanza("ok", "1", "Depends: libssl3 (>= 3.0.12)\n") +

@@ -2,17 +2,16 @@
 
 #include <algorithm>
 #include <cstring>
+#include <tuple>
 
 namespace apt_ostree::solve {
 
-AptMarker::AptMarker(const SolvPool& pool, const repo::PackageIndex& index,
-                     const std::vector<bool>& excluded)
+AptMarker::AptMarker(const SolvPool& pool, const std::vector<bool>& excluded)
     : m_solv(pool),
-      m_index(index),
       m_excluded(excluded),
       m_marked(pool.size()),
       m_processed(pool.size()),
-      m_forbidden(pool.size()),
+      m_in_progress(pool.size()),
       m_recommends_allowed(pool.size()),
       m_via(pool.size(), Via::seed),
       m_parent(pool.size(), -1) {}
@@ -24,6 +23,34 @@ void AptMarker::install_stage(const std::vector<size_t>& seed_records, bool foll
     m_recommends_allowed[record] = follow_recommends;
   }
   for (size_t record : seed_records) process(m_solv.solvable(record), follow_recommends);
+  drop_broken();
+}
+
+// A marked package whose Conflicts/Breaks name a package marked after it (which did not name it
+// back, or it would have been unmarked then) leaves apt's marking broken; apt's problem resolver
+// then keeps that package back, unless it was requested.
+void AptMarker::drop_broken() {
+  Pool* pool = m_solv.pool();
+  std::vector<size_t> kept;
+  for (size_t record : m_order) {
+    bool broken = false;
+    if (m_via[record] != Via::seed) {
+      Id solvable = m_solv.solvable(record);
+      for (Id conflict : conflicts_of(pool, solvable)) {
+        Id p, pp;
+        FOR_PROVIDES(p, pp, conflict) {
+          if (p != solvable && pool->solvables[p].repo == m_solv.repo() &&
+              m_marked[m_solv.record(p)])
+            broken = true;
+        }
+      }
+    }
+    if (broken)
+      m_marked[record] = false;
+    else
+      kept.push_back(record);
+  }
+  m_order = std::move(kept);
 }
 
 bool AptMarker::satisfied(Id dependency) const {
@@ -51,13 +78,14 @@ std::vector<Id> AptMarker::possible_solutions(Id dependency) const {
       if (pool->solvables[p].repo != m_solv.repo() || !m_solv.is_candidate(p)) continue;
       if (std::find(result.begin(), result.end(), p) == result.end()) providers.push_back(p);
     }
+    // apt's CompareProviders, last criterion included: the higher package id wins a tie.
     auto rank = [&](Id solvable) {
-      repo::PackageRecord record = m_index.at(m_solv.record(solvable));
-      bool same_group = record.name == target_name;
-      return std::tuple(
-          !same_group, !record.essential,
-          record.priority == repo::Priority::unknown ? 99 : static_cast<int>(record.priority),
-          record.name);
+      size_t record = m_solv.record(solvable);
+      bool same_group = pool_id2str(pool, pool->solvables[solvable].name) == target_name;
+      repo::Priority priority = m_solv.priority(record);
+      return std::tuple(!same_group, !m_solv.essential(record),
+                        priority == repo::Priority::unknown ? 99 : static_cast<int>(priority),
+                        ~m_solv.apt_id(record));
     };
     std::stable_sort(providers.begin(), providers.end(),
                      [&](Id a, Id b) { return rank(a) < rank(b); });
@@ -68,13 +96,17 @@ std::vector<Id> AptMarker::possible_solutions(Id dependency) const {
 
 bool AptMarker::acceptable(Id solvable) const {
   size_t record = m_solv.record(solvable);
-  if (m_excluded[record] || m_forbidden[record]) return false;
+  if (m_excluded[record]) return false;
   Pool* pool = m_solv.pool();
+  // apt unmarks what the candidate conflicts with (MarkInstall_RemoveConflictsIfNotUpgradeable),
+  // which fails only for protected packages: the requested ones and those whose dependencies are
+  // being installed right now (MarkInstall protects its package for that time).
   for (Id conflict : conflicts_of(pool, solvable)) {
     Id p, pp;
     FOR_PROVIDES(p, pp, conflict) {
-      if (p != solvable && pool->solvables[p].repo == m_solv.repo() && m_marked[m_solv.record(p)])
-        return false;
+      if (p == solvable || pool->solvables[p].repo != m_solv.repo()) continue;
+      size_t other = m_solv.record(p);
+      if (m_marked[other] && (m_via[other] == Via::seed || m_in_progress[other])) return false;
     }
   }
   // apt's IsInstallOkDependenciesSatisfiableByCandidates: every hard group needs some candidate.
@@ -100,12 +132,20 @@ void AptMarker::mark(Id solvable, int64_t parent, Via via) {
   m_parent[record] = parent;
   m_via[record] = via;
   m_order.push_back(record);
+  // Only the candidate's own Conflicts/Breaks count: a marked package that conflicts with it stays
+  // marked, as in apt, and libsolv settles that pair (as apt's problem resolver would).
   Pool* pool = m_solv.pool();
   for (Id conflict : conflicts_of(pool, solvable)) {
     Id p, pp;
     FOR_PROVIDES(p, pp, conflict) {
-      if (p != solvable && pool->solvables[p].repo == m_solv.repo())
-        m_forbidden[m_solv.record(p)] = true;
+      if (p == solvable || pool->solvables[p].repo != m_solv.repo()) continue;
+      size_t other = m_solv.record(p);
+      if (!m_marked[other]) continue;
+      // What the unmarked package pulled in stays marked, as in apt; should it be wanted again,
+      // its dependencies are looked at again.
+      m_marked[other] = false;
+      m_processed[other] = false;
+      m_order.erase(std::find(m_order.begin(), m_order.end(), other));
     }
   }
 }
@@ -127,6 +167,7 @@ void AptMarker::process(Id solvable, bool follow_recommends) {
     for (Id recommends : m_solv.relations(record).recommends)
       if (!satisfied(recommends)) pending.push_back({recommends, Via::recommends});
 
+  m_in_progress[record] = true;
   for (const Pending& group : pending) {
     if (satisfied(group.dependency)) continue;
     for (Id candidate : possible_solutions(group.dependency)) {
@@ -137,6 +178,7 @@ void AptMarker::process(Id solvable, bool follow_recommends) {
       break;
     }
   }
+  m_in_progress[record] = false;
 }
 
 }  // namespace apt_ostree::solve

@@ -10,11 +10,13 @@
 //   - a group already satisfied by a marked package is skipped ("unless another alternative is
 //     already being installed");
 //   - otherwise the alternatives are tried in order; the providers of one alternative are ordered
-//   as
-//     apt's CompareProviders does: the real package of that name first, then Essential: yes, then
-//     higher Priority, then (apt: higher cache id, which we cannot reproduce) by name;
-//   - a candidate is skipped when it is excluded, conflicts with a marked package (either way), or
-//     has a Depends/Pre-Depends group no candidate can satisfy (apt's IsInstallOk);
+//     as apt's CompareProviders does: the real package of that name first, then Essential: yes,
+//     then higher Priority, then the higher apt package id (SolvPool::apt_id);
+//   - a candidate is skipped when it is excluded, conflicts with a requested package, or has a
+//     Depends/Pre-Depends group no candidate can satisfy (apt's IsInstallOk);
+//   - marking a candidate unmarks the marked packages its Conflicts/Breaks name (apt's MarkKeep),
+//     leaving what they pulled in marked; a marked package that conflicts with the candidate does
+//     not stop it, but is dropped at the end of the stage (apt's problem resolver keeps it back);
 //   - Recommends are followed only for packages newly marked in a stage that follows them.
 #pragma once
 
@@ -31,8 +33,7 @@ enum class Via : uint8_t { seed, pre_depends, depends, recommends };
 class AptMarker {
  public:
   // `excluded` has one flag per record.
-  AptMarker(const SolvPool& pool, const repo::PackageIndex& index,
-            const std::vector<bool>& excluded);
+  AptMarker(const SolvPool& pool, const std::vector<bool>& excluded);
 
   void install_stage(const std::vector<size_t>& seed_records, bool follow_recommends);
 
@@ -50,11 +51,11 @@ class AptMarker {
   bool acceptable(Id solvable) const;
   void mark(Id solvable, int64_t parent, Via via);
   void process(Id solvable, bool follow_recommends);
+  void drop_broken();
 
   const SolvPool& m_solv;
-  const repo::PackageIndex& m_index;
   const std::vector<bool>& m_excluded;
-  std::vector<bool> m_marked, m_processed, m_forbidden, m_recommends_allowed;
+  std::vector<bool> m_marked, m_processed, m_in_progress, m_recommends_allowed;
   std::vector<Via> m_via;
   std::vector<int64_t> m_parent;
   std::vector<size_t> m_order;

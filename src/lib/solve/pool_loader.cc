@@ -2,6 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+#include <optional>
+#include <string>
+#include <unordered_map>
+
+#include "lib/deb/control.h"
 #include "lib/util/error.h"
 
 namespace apt_ostree::solve {
@@ -100,17 +106,89 @@ SolvPool::~SolvPool() {
   pool_free(m_pool);
 }
 
+static std::vector<deb::Alternatives> parse_field(const repo::PackageRecord& record,
+                                                  std::string_view field,
+                                                  std::string_view field_name,
+                                                  std::string_view architecture) {
+  if (field.empty()) return {};
+  return deb::parse_relations(field, architecture,
+                              fmt::format("{} of {} {}", field_name, record.name, record.version));
+}
+
+// Records are visited in name order but their stanzas lie in archive order all over the file;
+// dropping what was read every few thousand records keeps a pass over the index from holding it
+// all resident on top of the pool.
+constexpr size_t k_records_per_resident_drop = 8192;
+
 void SolvPool::build(const repo::PackageIndex& index) {
   m_traits.resize(m_size);
-  // Records are visited in name order but their stanzas lie in archive order all over the file;
-  // dropping what was read every few thousand records keeps this pass from holding the whole
-  // index resident on top of the pool.
-  constexpr size_t k_records_per_resident_drop = 8192;
+  std::vector<const char*> stanzas(m_size);
   for (size_t i = 0; i < m_size; ++i) {
     repo::PackageRecord record = index.at(i);
     m_traits[i] = static_cast<uint8_t>(record.priority) | (record.essential ? k_essential_bit : 0);
+    stanzas[i] = record.stanza.data();
     add_record(record);
     if ((i + 1) % k_records_per_resident_drop == 0) index.drop_resident_pages();
+  }
+  number_like_apt(index, stanzas);
+}
+
+// apt's cache generator numbers a package when it first meets its name: it reads the Packages
+// stanzas in archive order and, per stanza, the package itself, then the targets of Pre-Depends,
+// Depends, Conflicts, Breaks, Recommends, Suggests, Replaces and Enhances, then Provides
+// (apt-pkg/deb/deblistparser.cc NewVersion; checked against apt 2.6's ids for all of bookworm
+// main). "foo:any" and foreign-architecture targets are other cache packages than foo, so they do
+// not number foo. The index keeps stanzas in archive order, so their addresses give that order.
+void SolvPool::number_like_apt(const repo::PackageIndex& index,
+                               const std::vector<const char*>& stanzas) {
+  std::vector<size_t> archive_order(m_size);
+  for (size_t i = 0; i < m_size; ++i) archive_order[i] = i;
+  std::sort(archive_order.begin(), archive_order.end(),
+            [&](size_t a, size_t b) { return stanzas[a] < stanzas[b]; });
+
+  std::unordered_map<std::string, uint32_t> ids;
+  auto number = [&](std::string name) {
+    return ids.try_emplace(std::move(name), static_cast<uint32_t>(ids.size())).first->second;
+  };
+  auto number_targets = [&](const repo::PackageRecord& record, std::string_view field,
+                            std::string_view field_name) {
+    std::vector<deb::Alternatives> groups;
+    // Suggests, Replaces and Enhances are parsed nowhere else; one that apt's lenient parser
+    // accepts and ours rejects must cost a tie-break at most, not the solver cache.
+    try {
+      groups = parse_field(record, field, field_name, m_architecture);
+    } catch (const Error&) {
+      return;
+    }
+    for (const deb::Alternatives& group : groups)
+      for (const deb::Relation& relation : group)
+        if (relation.arch_qualifier.empty() || relation.arch_qualifier == "native" ||
+            relation.arch_qualifier == m_architecture)
+          number(relation.name);
+  };
+
+  m_apt_ids.resize(m_size);
+  for (size_t n = 0; n < m_size; ++n) {
+    size_t i = archive_order[n];
+    repo::PackageRecord record = index.at(i);
+    m_apt_ids[i] = number(std::string(record.name));
+    number_targets(record, record.pre_depends, "Pre-Depends");
+    number_targets(record, record.depends, "Depends");
+    number_targets(record, record.conflicts, "Conflicts");
+    number_targets(record, record.breaks, "Breaks");
+    number_targets(record, record.recommends, "Recommends");
+    number_targets(record, record.suggests, "Suggests");
+    number_targets(record, record.replaces, "Replaces");
+    // The index keeps no Enhances field; the few stanzas that have one are parsed for it.
+    if (record.stanza.find("\nEnhances:") != std::string_view::npos) {
+      deb::ControlParser parser(record.stanza, record.name);
+      deb::ControlStanza stanza;
+      if (parser.next(stanza))
+        if (std::optional<std::string_view> enhances = stanza.get("Enhances"))
+          number_targets(record, *enhances, "Enhances");
+    }
+    number_targets(record, record.provides, "Provides");
+    if ((n + 1) % k_records_per_resident_drop == 0) index.drop_resident_pages();
   }
 }
 
@@ -136,15 +214,6 @@ Id SolvPool::dependency(const deb::Alternatives& group) const {
     result = result ? pool_rel2id(m_pool, id, result, REL_OR, 1) : id;
   }
   return result;
-}
-
-static std::vector<deb::Alternatives> parse_field(const repo::PackageRecord& record,
-                                                  std::string_view field,
-                                                  std::string_view field_name,
-                                                  std::string_view architecture) {
-  if (field.empty()) return {};
-  return deb::parse_relations(field, architecture,
-                              fmt::format("{} of {} {}", field_name, record.name, record.version));
 }
 
 const SolvPool::Relations& SolvPool::relations(size_t record) const {

@@ -68,6 +68,11 @@ class SolvPool {
   repo::Priority priority(size_t record) const {
     return static_cast<repo::Priority>(m_traits[record] & ~k_essential_bit);
   }
+  // The package id apt's cache would give the record's name, up to a monotonic renumbering: apt
+  // breaks ties between equally good providers by this id (the higher wins), so reproducing its
+  // choice needs the same numbering. Computed from the whole index (see number_like_apt) and kept
+  // in the .solv cache.
+  uint32_t apt_id(size_t record) const { return m_apt_ids[record]; }
 
   // Pre-Depends and Depends groups (Pre-Depends first) and Recommends of a record, in field order,
   // as libsolv dependency ids; parsed from the index on first use.
@@ -86,6 +91,7 @@ class SolvPool {
   void build(const repo::PackageIndex& index);
   void add_record(const repo::PackageRecord& record);
   void find_candidates();
+  void number_like_apt(const repo::PackageIndex& index, const std::vector<const char*>& stanzas);
   friend void write_solv_file(const SolvPool&, const std::filesystem::path&);
   friend bool read_solv_file(SolvPool&, const repo::PackageIndex&, const std::filesystem::path&);
 
@@ -98,6 +104,7 @@ class SolvPool {
   bool m_loaded_from_cache = false;
   std::vector<bool> m_candidate;
   std::vector<uint8_t> m_traits;
+  std::vector<uint32_t> m_apt_ids;
   const repo::PackageIndex& m_index;
   mutable std::unordered_map<size_t, Relations> m_relations;
 };

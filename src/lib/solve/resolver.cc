@@ -157,7 +157,7 @@ Plan Resolver::resolve(const ResolveRequest& request, util::PhaseLog* phases) {
   for (const std::string& name : request.packages)
     seeds.push_back({impl.requested_record(name, excluded), "requested", 2});
 
-  AptMarker marker(solv, impl.index, excluded);
+  AptMarker marker(solv, excluded);
   for (int stage = 0; stage <= 2; ++stage) {
     std::vector<size_t> records;
     for (const Seed& seed : seeds)

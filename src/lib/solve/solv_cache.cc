@@ -2,8 +2,9 @@
 // magnitude faster than parsing every relationship field of the index again.
 //
 // File format: a text header, one traits byte per record (Essential bit | Priority, which libsolv
-// does not store), then repo_write's output.
-//   "apt-ostree-solv <k_format_version>\n<architecture>\n<record count>\n" traits solv-data
+// does not store), apt's package id per record (uint32, host byte order: the cache never leaves the
+// machine that wrote it), then repo_write's output.
+//   "apt-ostree-solv <k_format_version>\n<architecture>\n<record count>\n" traits ids solv-data
 // The header rejects caches of another format, architecture or index size cheaply. The cache sits
 // in the same immutable generation directory as its index, so a mismatch beyond that means a
 // damaged or foreign file; after loading, an evenly spread sample of solvables is compared with
@@ -28,7 +29,7 @@ namespace apt_ostree::solve {
 
 namespace {
 
-constexpr int k_format_version = 1;
+constexpr int k_format_version = 2;
 
 std::string header(std::string_view architecture, size_t count) {
   return fmt::format("apt-ostree-solv {}\n{}\n{}\n", k_format_version, architecture, count);
@@ -63,6 +64,8 @@ void write_solv_file(const SolvPool& solv, const std::filesystem::path& path) {
   util::AtomicFile file(path);
   file.write(header(solv.architecture(), solv.size()));
   file.write({reinterpret_cast<const char*>(solv.m_traits.data()), solv.m_traits.size()});
+  file.write({reinterpret_cast<const char*>(solv.m_apt_ids.data()),
+              solv.m_apt_ids.size() * sizeof(uint32_t)});
   std::unique_ptr<FILE, FileCloser> stream(::fdopen(::dup(file.fd()), "wb"));
   if (!stream) fail("cannot write {}: {}", path.string(), std::strerror(errno));
   int status = repo_write(solv.repo(), stream.get());
@@ -84,6 +87,10 @@ bool read_solv_file(SolvPool& solv, const repo::PackageIndex& index,
     return false;
   solv.m_traits.resize(index.size());
   if (std::fread(solv.m_traits.data(), 1, solv.m_traits.size(), file.get()) != solv.m_traits.size())
+    return false;
+  solv.m_apt_ids.resize(index.size());
+  if (std::fread(solv.m_apt_ids.data(), sizeof(uint32_t), solv.m_apt_ids.size(), file.get()) !=
+      solv.m_apt_ids.size())
     return false;
   if (repo_add_solv(solv.repo(), file.get(), 0) != 0 || !matches_index(solv, index)) {
     repo_empty(solv.repo(), 1);
