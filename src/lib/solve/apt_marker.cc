@@ -30,21 +30,12 @@ void AptMarker::install_stage(const std::vector<size_t>& seed_records, bool foll
 // back, or it would have been unmarked then) leaves apt's marking broken; apt's problem resolver
 // then keeps that package back, unless it was requested.
 void AptMarker::drop_broken() {
-  Pool* pool = m_solv.pool();
   std::vector<size_t> kept;
   for (size_t record : m_order) {
     bool broken = false;
-    if (m_via[record] != Via::seed) {
-      Id solvable = m_solv.solvable(record);
-      for (Id conflict : conflicts_of(pool, solvable)) {
-        Id p, pp;
-        FOR_PROVIDES(p, pp, conflict) {
-          if (p != solvable && pool->solvables[p].repo == m_solv.repo() &&
-              m_marked[m_solv.record(p)])
-            broken = true;
-        }
-      }
-    }
+    if (m_via[record] != Via::seed)
+      for (size_t other : conflicting_records(m_solv.solvable(record)))
+        broken = broken || m_marked[other];
     if (broken)
       m_marked[record] = false;
     else
@@ -101,14 +92,8 @@ bool AptMarker::acceptable(Id solvable) const {
   // apt unmarks what the candidate conflicts with (MarkInstall_RemoveConflictsIfNotUpgradeable),
   // which fails only for protected packages: the requested ones and those whose dependencies are
   // being installed right now (MarkInstall protects its package for that time).
-  for (Id conflict : conflicts_of(pool, solvable)) {
-    Id p, pp;
-    FOR_PROVIDES(p, pp, conflict) {
-      if (p == solvable || pool->solvables[p].repo != m_solv.repo()) continue;
-      size_t other = m_solv.record(p);
-      if (m_marked[other] && (m_via[other] == Via::seed || m_in_progress[other])) return false;
-    }
-  }
+  for (size_t other : conflicting_records(solvable))
+    if (m_marked[other] && (m_via[other] == Via::seed || m_in_progress[other])) return false;
   // apt's IsInstallOkDependenciesSatisfiableByCandidates: every hard group needs some candidate.
   for (const RequiresGroup& group : m_solv.relations(record).depends) {
     bool possible = false;
@@ -134,20 +119,27 @@ void AptMarker::mark(Id solvable, int64_t parent, Via via) {
   m_order.push_back(record);
   // Only the candidate's own Conflicts/Breaks count: a marked package that conflicts with it stays
   // marked, as in apt, and libsolv settles that pair (as apt's problem resolver would).
+  for (size_t other : conflicting_records(solvable)) {
+    if (!m_marked[other]) continue;
+    // What the unmarked package pulled in stays marked, as in apt; should it be wanted again,
+    // its dependencies are looked at again.
+    m_marked[other] = false;
+    m_processed[other] = false;
+    m_order.erase(std::find(m_order.begin(), m_order.end(), other));
+  }
+}
+
+std::vector<size_t> AptMarker::conflicting_records(Id solvable) const {
   Pool* pool = m_solv.pool();
+  std::vector<size_t> records;
   for (Id conflict : conflicts_of(pool, solvable)) {
     Id p, pp;
     FOR_PROVIDES(p, pp, conflict) {
-      if (p == solvable || pool->solvables[p].repo != m_solv.repo()) continue;
-      size_t other = m_solv.record(p);
-      if (!m_marked[other]) continue;
-      // What the unmarked package pulled in stays marked, as in apt; should it be wanted again,
-      // its dependencies are looked at again.
-      m_marked[other] = false;
-      m_processed[other] = false;
-      m_order.erase(std::find(m_order.begin(), m_order.end(), other));
+      if (p != solvable && pool->solvables[p].repo == m_solv.repo())
+        records.push_back(m_solv.record(p));
     }
   }
+  return records;
 }
 
 void AptMarker::process(Id solvable, bool follow_recommends) {

@@ -50,6 +50,8 @@ class AptMarker {
   std::vector<Id> possible_solutions(Id dependency) const;
   bool acceptable(Id solvable) const;
   void mark(Id solvable, int64_t parent, Via via);
+  // Records (in our repo) that `solvable`'s own Conflicts/Breaks name, itself excluded.
+  std::vector<size_t> conflicting_records(Id solvable) const;
   void process(Id solvable, bool follow_recommends);
   void drop_broken();
 
