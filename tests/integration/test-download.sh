@@ -174,4 +174,17 @@ for entry in $(find "$debs" -name '*.deb'); do
 done
 [ -z "$(ls -A "$debs/tmp")" ] || die "partial files were left behind"
 
+step "two downloads at once into a cold cache: both succeed, every entry verified"
+run_tool cache gc --max-size 0 >/dev/null
+"$APT_OSTREE" --cache-dir "$CACHE_DIR" -q download "${view[@]}" "${plan[@]}" --deb-mirror "$slow_url" &
+first=$!
+"$APT_OSTREE" --cache-dir "$CACHE_DIR" -q download "${view[@]}" "${plan[@]}" --deb-mirror "$slow_url" &
+second=$!
+wait "$first" || die "the first of two concurrent downloads failed"
+wait "$second" || die "the second of two concurrent downloads failed"
+[ "$(entries)" -eq 6 ] || die "two concurrent downloads cached $(entries) packages, not 6"
+for entry in $(find "$debs" -name '*.deb'); do
+  [ "$(sha_of "$entry")" = "$(basename "$entry" .deb)" ] || die "$entry does not match its name"
+done
+
 echo "all download tests passed" >&2

@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lib/util/error.h"
+#include "lib/util/file_lock.h"
 #include "lib/util/fs.h"
 #include "lib/util/hash.h"
 
@@ -58,20 +59,6 @@ std::vector<Entry> list_entries(const fs::path& root) {
   }
   return entries;
 }
-
-// An exclusive flock on ROOT/.lock for the life of the object.
-class CacheLock {
- public:
-  explicit CacheLock(const fs::path& root) {
-    fs::path path = root / ".lock";
-    m_fd = util::UniqueFd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
-    if (m_fd.get() < 0 || ::flock(m_fd.get(), LOCK_EX) != 0)
-      fail("cannot lock {}: {}", path.string(), std::strerror(errno));
-  }
-
- private:
-  util::UniqueFd m_fd;
-};
 
 std::vector<RunRecord> read_runs(const fs::path& path) {
   std::vector<RunRecord> runs;
@@ -155,7 +142,7 @@ fs::path DebCache::commit(std::string_view sha256, uint64_t size, std::string_vi
 }
 
 void DebCache::record_run(const RunRecord& run) {
-  CacheLock lock(m_root);
+  util::FileLock lock(m_root / ".lock");
   fs::path path = m_root / "runs.json";
   std::vector<RunRecord> runs = read_runs(path);
   runs.push_back(run);
@@ -180,7 +167,7 @@ CacheStats DebCache::stats() const {
 }
 
 GcResult DebCache::gc(std::optional<uint64_t> max_bytes, std::optional<unsigned> keep_days) {
-  CacheLock lock(m_root);
+  util::FileLock lock(m_root / ".lock");
   GcResult result;
   int64_t now = now_seconds();
   std::optional<int64_t> cutoff;

@@ -4,6 +4,7 @@
 //   ROOT/<sha256[0:2]>/<sha256>.deb   verified files, never modified once renamed into place
 //   ROOT/tmp/<sha256>.partial         downloads in progress (kept after a kill, for resume)
 //   ROOT/runs.json                    hit/miss counts of the last runs (for `cache stats`)
+//   ROOT/.lock, ROOT/.fetch-lock      flocks: runs.json and gc; one fetching process at a time
 //
 // A file enters the cache only by commit(), which checks its size and SHA256 first, so a reader
 // never sees a partial or wrong file. Each hit sets the file's access time explicitly (noatime

@@ -1,9 +1,11 @@
 #include "lib/pkgcache/fetch_packages.h"
 
 #include <chrono>
+#include <optional>
 
 #include "lib/fetch/downloader.h"
 #include "lib/util/error.h"
+#include "lib/util/file_lock.h"
 
 namespace apt_ostree::pkgcache {
 
@@ -47,16 +49,29 @@ FetchReport fetch_into_cache(DebCache& cache, const std::vector<WantedFile>& wan
   report.run.hits = wanted.size() - missing.size();
   report.run.misses = missing.size();
 
-  if (missing.empty()) {
-    cache.record_run(report.run);
-    return report;
-  }
-  if (options.offline) {
+  if (!missing.empty() && options.offline) {
     cache.record_run(report.run);
     std::string names;
     for (size_t i : missing) names += (names.empty() ? "" : ", ") + wanted[i].what;
     fail("--offline, and {} of {} packages are not in the package cache {}: {}", missing.size(),
          wanted.size(), cache.root().string(), names);
+  }
+  // One fetching process at a time: two downloading the same package would write the same
+  // partial file. A process that waited finds what the other fetched.
+  std::optional<util::FileLock> fetching;
+  if (!missing.empty()) fetching.emplace(cache.root() / ".fetch-lock");
+  std::erase_if(missing, [&](size_t i) {
+    auto path = cache.lookup(wanted[i].sha256);
+    if (path) {
+      report.files[i] = {*path, true};
+      ++report.run.hits;
+      --report.run.misses;
+    }
+    return path.has_value();
+  });
+  if (missing.empty()) {
+    cache.record_run(report.run);
+    return report;
   }
   if (options.mirrors.empty()) fail("no mirror to download {} from", wanted[missing[0]].what);
 

@@ -21,6 +21,7 @@
 #include "lib/repo/signature.h"
 #include "lib/util/decompress.h"
 #include "lib/util/error.h"
+#include "lib/util/file_lock.h"
 #include "lib/util/fs.h"
 #include "lib/util/hash.h"
 #include "lib/util/strings.h"
@@ -40,26 +41,6 @@ constexpr std::string_view k_generation_prefix = "gen-";
 
 // Exclusive flock on metadata_dir/lock for the whole refresh: two refreshes of one view would
 // otherwise race on `current` and delete each other's generations.
-class DirectoryLock {
- public:
-  explicit DirectoryLock(const fs::path& path) {
-    m_fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (m_fd < 0) fail("cannot open the lock file {}: {}", path.string(), std::strerror(errno));
-    while (::flock(m_fd, LOCK_EX) != 0) {
-      if (errno == EINTR) continue;
-      int saved = errno;
-      ::close(m_fd);
-      fail("cannot lock {}: {}", path.string(), std::strerror(saved));
-    }
-  }
-  ~DirectoryLock() { ::close(m_fd); }
-  DirectoryLock(const DirectoryLock&) = delete;
-  DirectoryLock& operator=(const DirectoryLock&) = delete;
-
- private:
-  int m_fd = -1;
-};
-
 // The signed Release as fetched: either a clearsigned InRelease or Release plus Release.gpg.
 struct FetchedRelease {
   bool clearsigned = true;
@@ -307,7 +288,7 @@ RefreshReport refresh_metadata(const RepoConfig& config, fetch::Downloader& down
                                util::PhaseLog& phases, const GenerationHook& finish_generation) {
   fs::path dir = config.metadata_dir();
   fs::create_directories(dir / "files");
-  DirectoryLock lock(dir / "lock");
+  util::FileLock lock(dir / "lock");
 
   std::string mirror = config.mirror;
   while (mirror.ends_with('/')) mirror.pop_back();
