@@ -42,7 +42,8 @@ static fs::path default_cache_dir() {
   return "/var/tmp/apt-ostree";
 }
 
-repo::RepoConfig Context::repo_config() const {
+const repo::RepoConfig& Context::repo_config() const {
+  if (m_repo_config) return *m_repo_config;
   repo::RepoConfig config;
   config.release = release;
   config.components = components;
@@ -60,7 +61,7 @@ repo::RepoConfig Context::repo_config() const {
                   ExitCode::usage);
     config.mirror = *found;
   }
-  return config;
+  return m_repo_config.emplace(std::move(config));
 }
 
 fs::path Context::cache_root() const {
@@ -68,7 +69,7 @@ fs::path Context::cache_root() const {
 }
 
 fs::path Context::current_generation() const {
-  repo::RepoConfig config = repo_config();
+  const repo::RepoConfig& config = repo_config();
   fs::path current = config.metadata_dir() / "current";
   if (!fs::exists(current / "packages.idx"))
     fail("no metadata cached for {} {} ({}) in {}; run 'apt-ostree refresh-md' first",

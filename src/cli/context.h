@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,9 @@ struct Context {
   util::PhaseLog phases;
 
   // The archive view the options name; the mirror defaults to the host's APT sources.
-  repo::RepoConfig repo_config() const;
+  // Computed on first use (options are final by then) and kept: finding the default mirror reads
+  // the host's APT sources, and a command asks for the view several times.
+  const repo::RepoConfig& repo_config() const;
   // The current verified index of that view; a clear error if refresh-md never ran.
   repo::PackageIndex open_index() const;
   std::filesystem::path current_generation() const;
@@ -37,6 +40,9 @@ struct Context {
   std::filesystem::path cache_root() const;
   // Prints the phase timings to stderr when --verbose.
   void report_phases() const;
+
+ private:
+  mutable std::optional<repo::RepoConfig> m_repo_config;
 };
 
 std::string host_architecture();
