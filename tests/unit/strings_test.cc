@@ -28,3 +28,18 @@ TEST(Strings, ParseSize) {
   EXPECT_FALSE(parse_size("12 parsecs"));
   EXPECT_FALSE(parse_size("1.2.3"));
 }
+
+TEST(EditDistance, CountsInsertionsDeletionsSubstitutionsAndSwaps) {
+  EXPECT_EQ(edit_distance("packages", "packages", 3), 0u);
+  EXPECT_EQ(edit_distance("pakages", "packages", 3), 1u);
+  EXPECT_EQ(edit_distance("packagess", "packages", 3), 1u);
+  EXPECT_EQ(edit_distance("packeges", "packages", 3), 1u);
+  EXPECT_EQ(edit_distance("pakcages", "packages", 3), 1u);  // one swap
+  EXPECT_EQ(edit_distance("", "vim", 5), 3u);
+  EXPECT_EQ(edit_distance("kitten", "sitting", 5), 3u);
+}
+
+TEST(EditDistance, StopsAtTheCap) {
+  EXPECT_EQ(edit_distance("abcdefgh", "zyxwvuts", 2), 3u);
+  EXPECT_EQ(edit_distance("", "vim", 1), 2u);
+}

@@ -11,24 +11,6 @@ namespace apt_ostree::solve {
 
 namespace {
 
-size_t edit_distance(std::string_view a, std::string_view b, size_t cap) {
-  std::vector<size_t> row(b.size() + 1);
-  for (size_t j = 0; j <= b.size(); ++j) row[j] = j;
-  for (size_t i = 1; i <= a.size(); ++i) {
-    size_t diagonal = row[0];
-    row[0] = i;
-    size_t row_min = row[0];
-    for (size_t j = 1; j <= b.size(); ++j) {
-      size_t above = row[j];
-      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
-      diagonal = above;
-      row_min = std::min(row_min, row[j]);
-    }
-    if (row_min > cap) return cap + 1;
-  }
-  return row[b.size()];
-}
-
 std::string_view op_text(int flags) {
   switch (flags) {
     case REL_LT:
@@ -161,7 +143,7 @@ std::vector<std::string> near_matches(const repo::PackageIndex& index, std::stri
     if (candidate == previous) continue;
     previous = candidate;
     bool contains = wanted.size() >= 3 && candidate.find(wanted) != std::string_view::npos;
-    size_t distance = contains ? 1 : edit_distance(wanted, candidate, cap);
+    size_t distance = contains ? 1 : util::edit_distance(wanted, candidate, cap);
     if (distance > cap) continue;
     size_t prefix = 0;
     while (prefix < wanted.size() && prefix < candidate.size() &&

@@ -89,4 +89,25 @@ std::optional<unsigned long long> parse_size(std::string_view text) {
   return static_cast<unsigned long long>(value * scale);
 }
 
+size_t edit_distance(std::string_view a, std::string_view b, size_t cap) {
+  // Three rows of the dynamic-programming table: the one before last is needed for swaps.
+  std::vector<size_t> before(b.size() + 1), previous(b.size() + 1), row(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) previous[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    row[0] = i;
+    size_t row_min = row[0];
+    for (size_t j = 1; j <= b.size(); ++j) {
+      row[j] = std::min(
+          {previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        row[j] = std::min(row[j], before[j - 2] + 1);
+      row_min = std::min(row_min, row[j]);
+    }
+    if (row_min > cap) return cap + 1;
+    std::swap(before, previous);
+    std::swap(previous, row);
+  }
+  return std::min(previous[b.size()], cap + 1);
+}
+
 }  // namespace apt_ostree::util

@@ -20,5 +20,9 @@ std::string format_bytes(unsigned long long bytes);
 // A size as users write it: "500000", "500k", "20M", "1.5G", "2GiB" (k/M/G/T decimal as
 // format_bytes prints them, Ki/Mi/Gi/Ti binary; a trailing "B" optional); nullopt if malformed.
 std::optional<unsigned long long> parse_size(std::string_view text);
+// Edits between two names for "did you mean" suggestions: insertions, deletions, substitutions
+// and swaps of adjacent characters (optimal string alignment), so "pakcages" is one edit from
+// "packages". Stops early and returns cap + 1 once the distance must exceed `cap`.
+size_t edit_distance(std::string_view a, std::string_view b, size_t cap);
 
 }  // namespace apt_ostree::util
