@@ -1,0 +1,120 @@
+#include "lib/util/chroot.h"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
+#include "lib/util/error.h"
+
+namespace apt_ostree::util {
+
+namespace fs = std::filesystem;
+
+ChrootMounts::ChrootMounts(fs::path root) : m_root(std::move(root)) {
+  try {
+    mount_one("proc", "proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC);
+    mount_one("sysfs", "sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY);
+    // The host's device nodes (not a fresh devtmpfs: that needs a new mount namespace to be
+    // safe); recursive so /dev/shm and /dev/mqueue come along.
+    mount_one("/dev", "dev", nullptr, MS_BIND | MS_REC);
+    // A private devpts instance, so ptys opened inside do not show on the host's /dev/pts.
+    mount_one("devpts", "dev/pts", "devpts", MS_NOSUID | MS_NOEXEC,
+              "newinstance,ptmxmode=0666,mode=0620");
+    mount_one("tmpfs", "run", "tmpfs", MS_NOSUID | MS_NODEV, "mode=0755");
+  } catch (...) {
+    unmount_all();
+    throw;
+  }
+}
+
+ChrootMounts::~ChrootMounts() {
+  unmount_all();
+}
+
+void ChrootMounts::mount_one(const char* source, const char* target, const char* type,
+                             unsigned long flags, const char* data) {
+  fs::path where = m_root / target;
+  std::error_code error;
+  fs::create_directories(where, error);
+  if (error) fail("cannot create the mount point {}: {}", where.string(), error.message());
+  bool bind = (flags & MS_BIND) != 0;
+  if (::mount(source, where.c_str(), type, flags & ~MS_RDONLY, data) != 0)
+    fail("cannot mount {} on {}: {}", source, where.string(), std::strerror(errno));
+  m_mounted.push_back(where);
+  if (bind) {
+    // Changes inside (a script unmounting something) must not reach the host's /dev.
+    ::mount(nullptr, where.c_str(), nullptr, MS_REC | MS_SLAVE, nullptr);
+  } else if (flags & MS_RDONLY) {
+    ::mount(nullptr, where.c_str(), nullptr, MS_REMOUNT | flags, data);
+  }
+}
+
+void ChrootMounts::unmount_all() noexcept {
+  for (auto it = m_mounted.rbegin(); it != m_mounted.rend(); ++it) {
+    // A recursive bind (dev) has sub-mounts; a lazy detach takes them and anything still busy.
+    if (::umount2(it->c_str(), 0) != 0) ::umount2(it->c_str(), MNT_DETACH);
+  }
+  m_mounted.clear();
+}
+
+int run_in_chroot(const fs::path& root, const ChrootCommand& command) {
+  if (command.argv.empty()) fail("no command to run in {}", root.string());
+  std::vector<char*> args;
+  for (const std::string& arg : command.argv) args.push_back(const_cast<char*>(arg.c_str()));
+  args.push_back(nullptr);
+  std::vector<char*> env;
+  for (const std::string& entry : command.environment)
+    env.push_back(const_cast<char*>(entry.c_str()));
+  env.push_back(nullptr);
+
+  // A pipe reports a failed chroot/exec from the child (CLOEXEC: closed by a successful exec).
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) fail("cannot create a pipe: {}", std::strerror(errno));
+  pid_t pid = ::fork();
+  if (pid < 0) fail("cannot fork: {}", std::strerror(errno));
+  if (pid == 0) {
+    ::close(report[0]);
+    int null_fd = ::open("/dev/null", O_RDWR);
+    int out = command.output_fd >= 0 ? command.output_fd : null_fd;
+    ::dup2(null_fd, 0);
+    ::dup2(out, 1);
+    ::dup2(out, 2);
+    const char* step = "chroot";
+    bool ok = command.in_root ? ::chroot(root.c_str()) == 0 && ::chdir("/") == 0
+                              : ::chdir(root.c_str()) == 0;
+    if (ok) {
+      step = "exec";
+      ::execve(args[0], args.data(), env.data());
+    }
+    int error = errno;
+    [[maybe_unused]] ssize_t written = ::write(report[1], step, std::strlen(step) + 1);
+    written = ::write(report[1], &error, sizeof error);
+    ::_exit(127);
+  }
+  ::close(report[1]);
+  char step[16] = {};
+  int child_error = 0;
+  size_t got = 0;
+  for (ssize_t n; (n = ::read(report[0], step + got, 1)) > 0 && step[got] != '\0' && got < 15;)
+    ++got;
+  bool failed_to_start = got > 0;
+  if (failed_to_start) {
+    [[maybe_unused]] ssize_t n = ::read(report[0], &child_error, sizeof child_error);
+  }
+  ::close(report[0]);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (failed_to_start)
+    fail("cannot run {} in {}: {} failed: {}", command.argv[0], root.string(), step,
+         std::strerror(child_error));
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return WEXITSTATUS(status);
+}
+
+}  // namespace apt_ostree::util

@@ -1,0 +1,44 @@
+// Running programs inside a directory tree as if it were the root (maintainer scripts, hooks):
+// the API filesystems a Debian system expects (/proc, /sys, /dev, /dev/pts, /run) are mounted for
+// the time a ChrootMounts lives and always unmounted after, also when an error or Ctrl-C unwinds
+// the stack, so a failed build never leaves mounts behind on the build machine.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace apt_ostree::util {
+
+class ChrootMounts {
+ public:
+  // Mounts proc, sysfs (read-only), a bind of the host's /dev, devpts and a tmpfs on /run below
+  // `root`; throws Error naming the mount point if one fails (undoing those already made).
+  explicit ChrootMounts(std::filesystem::path root);
+  ~ChrootMounts();  // unmounts in reverse order; lazily if something still holds one open
+  ChrootMounts(const ChrootMounts&) = delete;
+  ChrootMounts& operator=(const ChrootMounts&) = delete;
+
+  const std::filesystem::path& root() const { return m_root; }
+
+ private:
+  void mount_one(const char* source, const char* target, const char* type, unsigned long flags,
+                 const char* data = nullptr);
+  void unmount_all() noexcept;
+
+  std::filesystem::path m_root;
+  std::vector<std::filesystem::path> m_mounted;  // in mount order
+};
+
+struct ChrootCommand {
+  std::vector<std::string> argv;         // argv[0] is a path inside the root
+  std::vector<std::string> environment;  // "NAME=value", the whole environment
+  int output_fd = -1;                    // stdout and stderr go here (a log); -1 = /dev/null
+  bool in_root = true;                   // false: run on the host (a "run" hook), cwd = root
+};
+
+// Runs the command chrooted into `root` (or on the host, see ChrootCommand::in_root), stdin from
+// /dev/null; returns its exit status (128 + signal when killed). Throws Error if it cannot start.
+int run_in_chroot(const std::filesystem::path& root, const ChrootCommand& command);
+
+}  // namespace apt_ostree::util
