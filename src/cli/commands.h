@@ -18,4 +18,8 @@ void register_cache(CLI::App& app, Context& context);
 // Adds --mirror, --release, --arch, --components, --keyring to a subcommand.
 void add_repo_options(CLI::App& command, Context& context);
 
+// Adds --apt-proxy to a command that downloads (refresh-md, download); read-only commands never
+// touch the network, so they do not take it. Defined with add_repo_options (repo_options.cc).
+void add_download_options(CLI::App& command, Context& context);
+
 }  // namespace apt_ostree::cli

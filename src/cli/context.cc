@@ -6,32 +6,13 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "lib/deb/architecture.h"
 #include "lib/repo/apt_sources.h"
 #include "lib/util/error.h"
 
 namespace apt_ostree::cli {
 
 namespace fs = std::filesystem;
-
-std::string host_architecture() {
-#if defined(__x86_64__)
-  return "amd64";
-#elif defined(__aarch64__)
-  return "arm64";
-#elif defined(__arm__)
-  return "armhf";
-#elif defined(__i386__)
-  return "i386";
-#elif defined(__powerpc64__)
-  return "ppc64el";
-#elif defined(__s390x__)
-  return "s390x";
-#elif defined(__riscv)
-  return "riscv64";
-#else
-#error "unknown host architecture"
-#endif
-}
 
 static fs::path default_cache_dir() {
   if (::geteuid() == 0) return "/var/cache/apt-ostree";
@@ -47,7 +28,7 @@ const repo::RepoConfig& Context::repo_config() const {
   repo::RepoConfig config;
   config.release = release;
   config.components = components;
-  config.architecture = architecture.empty() ? host_architecture() : architecture;
+  config.architecture = architecture.empty() ? deb::host_architecture() : architecture;
   if (!keyrings.empty()) config.keyrings.assign(keyrings.begin(), keyrings.end());
   config.cache_dir = cache_root();
   if (!mirror.empty()) {

@@ -27,6 +27,9 @@ struct Context {
   std::vector<std::string> components{"main"};
   std::vector<std::string> keyrings;
 
+  // Download options (commands that fetch).
+  std::string apt_proxy;  // --apt-proxy: empty = as apt chooses (lib/fetch/apt_proxy.h)
+
   util::PhaseLog phases;
 
   // The archive view the options name; the mirror defaults to the host's APT sources.
@@ -44,7 +47,5 @@ struct Context {
  private:
   mutable std::optional<repo::RepoConfig> m_repo_config;
 };
-
-std::string host_architecture();
 
 }  // namespace apt_ostree::cli

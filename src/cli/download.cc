@@ -23,6 +23,7 @@ struct DownloadOptions {
   std::string dest;
   bool offline = false;
   std::vector<std::string> deb_mirrors;
+  int parallel = 0;
 };
 
 }  // namespace
@@ -32,6 +33,7 @@ void register_download(CLI::App& app, Context& context) {
   CLI::App* command = app.add_subcommand(
       "download", "Resolve a plan and download its packages into the shared package cache");
   add_repo_options(*command, context);
+  add_download_options(*command, context);
   add_plan_options(*command, options->plan);
   command->add_option("--dest", options->dest,
                       "Also place the files in DIR (hardlinks), named like apt names them");
@@ -42,6 +44,10 @@ void register_download(CLI::App& app, Context& context) {
                    "Archive root to fetch .debs from, tried in the order given (repeatable); "
                    "default: --mirror")
       ->allow_extra_args(false);
+  command
+      ->add_option("-j,--parallel", options->parallel,
+                   "Transfers at once (default 16; one mirror host serves them all)")
+      ->check(CLI::Range(1, 256));
   command->callback([&context, options] {
     ResolvedPlan resolved = resolve_plan(context, options->plan);
     std::vector<repo::PackageRecord> records;
@@ -54,6 +60,9 @@ void register_download(CLI::App& app, Context& context) {
     }
     pkgcache::FetchOptions fetch_options;
     fetch_options.offline = options->offline;
+    fetch_options.max_parallel = options->parallel;
+    fetch_options.proxy = context.apt_proxy;
+    fetch_options.progress = util::progress_mode_for_stderr(context.quiet || context.json);
     fetch_options.mirrors = options->deb_mirrors;
     if (fetch_options.mirrors.empty())
       fetch_options.mirrors.push_back(context.repo_config().mirror);

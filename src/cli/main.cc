@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "lib/util/error.h"
+#include "lib/util/interrupt.h"
 
 using namespace apt_ostree;
 
@@ -34,6 +35,7 @@ int main(int argc, char** argv) {
   // Global options may also follow the command ("apt-ostree search --json foo").
   for (CLI::App* command : app.get_subcommands({})) command->fallthrough();
 
+  util::catch_interrupts();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

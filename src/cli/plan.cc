@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <optional>
 
+#include "lib/solve/plan_cache.h"
 #include "lib/util/error.h"
 
 namespace apt_ostree::cli {
@@ -32,24 +33,21 @@ ResolvedPlan resolve_plan(Context& context, const PlanOptions& options) {
                             options.variant),
                 ExitCode::usage);
   std::filesystem::path generation = context.current_generation();
-  ResolvedPlan resolved;
-  {
-    util::ScopedPhase phase(context.phases, "load-index");
-    resolved.index = std::make_unique<repo::PackageIndex>(context.open_index());
-  }
-  {
-    util::ScopedPhase phase(context.phases, "load-pool");
-    // The Resolver rebuilds and rewrites a missing or stale cache itself.
-    resolved.resolver = std::make_unique<solve::Resolver>(
-        *resolved.index, context.repo_config().architecture, generation / "packages.solv");
-  }
   solve::ResolveRequest request;
   request.variant = *variant;
   request.packages = options.packages;
   request.install_recommends = !options.no_recommends;
   request.excludes = options.excludes;
   request.release = context.release;
-  resolved.plan = resolved.resolver->resolve(request, &context.phases);
+  const std::string& architecture = context.repo_config().architecture;
+
+  ResolvedPlan resolved;
+  {
+    util::ScopedPhase phase(context.phases, "load-index");
+    resolved.index = std::make_unique<repo::PackageIndex>(context.open_index());
+  }
+  resolved.plan =
+      solve::resolve_cached(*resolved.index, generation, architecture, request, context.phases);
   return resolved;
 }
 

@@ -23,11 +23,10 @@ struct PlanOptions {
 // Adds --variant, --no-recommends, --exclude and the PKG arguments.
 void add_plan_options(CLI::App& command, PlanOptions& options);
 
-// The current index, a resolver over it and the plan for `options`. The resolver refers to the
-// index, so both live on the heap and the struct may move.
+// The current index and the plan for `options` over it: remembered from an earlier run with the
+// same request and index (lib/solve/plan_cache.h), or resolved and remembered.
 struct ResolvedPlan {
   std::unique_ptr<repo::PackageIndex> index;
-  std::unique_ptr<solve::Resolver> resolver;
   solve::Plan plan;
 };
 

@@ -77,9 +77,12 @@ void register_refresh_md(CLI::App& app, Context& context) {
   CLI::App* command = app.add_subcommand(
       "refresh-md", "Download and verify the release's package metadata into the cache");
   add_repo_options(*command, context);
+  add_download_options(*command, context);
   command->callback([&context] {
     repo::RepoConfig config = context.repo_config();
-    fetch::Downloader downloader;
+    fetch::DownloaderOptions downloader_options;
+    downloader_options.proxy = context.apt_proxy;
+    fetch::Downloader downloader(downloader_options);
     auto write_solver_cache = [&config](const repo::PackageIndex& index,
                                         const std::filesystem::path& generation) {
       solve::write_solv_cache(index, config.architecture, generation / "packages.solv");

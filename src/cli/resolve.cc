@@ -80,7 +80,7 @@ void register_resolve(CLI::App& app, Context& context) {
 
     std::vector<std::string> chain;
     if (!options->why.empty()) {
-      chain = resolved.resolver->why(plan, options->why);
+      chain = solve::why(index, plan, options->why);
       if (chain.empty())
         throw Error(
             fmt::format("'{}' is not part of this plan, so nothing pulls it in", options->why),

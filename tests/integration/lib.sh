@@ -2,8 +2,10 @@
 #   probe CMD...            skip the suite (exit 77) with a reason unless CMD succeeds
 #   require_tool NAME...    skip unless every NAME is in PATH
 #   $TEST_DIR               a private temp dir, removed on exit
+#   _cleanup_mounts+=(DIR)  DIR is unmounted on exit
 #   make_fixture_repo       builds tests/fixtures/make-repo once per suite into $FIXTURE_REPO
 #   serve_http DIR          serves DIR on 127.0.0.1; sets $HTTP_URL; the server dies on exit
+#   wait_for_port PORT WHAT waits until something accepts connections on 127.0.0.1:PORT
 #   closed_port             prints a local TCP port nothing listens on
 #   expect_fail CMD...      asserts CMD exits non-zero; its stderr is in $FAIL_STDERR, its exit
 #                           code in $FAIL_CODE
@@ -18,11 +20,13 @@ set -euo pipefail
 TEST_DIR=$(mktemp -d "${TMPDIR:-/tmp}/apt-ostree-test.XXXXXX")
 CACHE_DIR=$TEST_DIR/cache
 _cleanup_pids=()
+_cleanup_mounts=()  # unmounted on exit (lazily: a failed step may leave them busy)
 
 _cleanup() {
-  local pid
+  local pid mount
   for pid in "${_cleanup_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${_cleanup_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  for mount in "${_cleanup_mounts[@]}"; do umount -l "$mount" 2>/dev/null || true; done
   rm -rf "$TEST_DIR"
 }
 trap _cleanup EXIT
@@ -82,6 +86,15 @@ serve_http() {
     sleep 0.05
   done
   die "the HTTP server for $dir did not start (see $log)"
+}
+
+wait_for_port() {
+  local port=$1 what=$2 i
+  for i in $(seq 200); do
+    python3 -c "import socket; socket.create_connection(('127.0.0.1', $port), 0.2)" 2>/dev/null && return 0
+    sleep 0.05
+  done
+  die "$what did not start listening on port $port"
 }
 
 expect_fail() {

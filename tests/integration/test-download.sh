@@ -187,4 +187,47 @@ for entry in $(find "$debs" -name '*.deb'); do
   [ "$(sha_of "$entry")" = "$(basename "$entry" .deb)" ] || die "$entry does not match its name"
 done
 
+step "Ctrl-C (SIGINT) mid-download: exit 130, one sentence, the partial kept for a resume"
+kill "$slow_pid"
+start_slow_server 0.2
+: >"$TEST_DIR/ranges.log"
+run_tool cache gc --max-size 0 >/dev/null
+"$APT_OSTREE" --cache-dir "$CACHE_DIR" -q download "${view[@]}" "${plan[@]}" --deb-mirror "$slow_url" \
+  2>"$TEST_DIR/interrupted.err" &
+victim=$!
+for _ in $(seq 200); do
+  [ -n "$(find "$debs/tmp" -name '*.partial' -size +1k 2>/dev/null)" ] && break
+  sleep 0.05
+done
+kill -INT "$victim"
+code=0
+wait "$victim" || code=$?
+[ "$code" -eq 130 ] || die "an interrupted download exited $code, not 130"
+expect_contains "$(cat "$TEST_DIR/interrupted.err")" "interrupted by SIGINT (Ctrl-C) while downloading"
+[ "$(wc -l <"$TEST_DIR/interrupted.err")" -eq 1 ] || die "the interruption is not one line: $(cat "$TEST_DIR/interrupted.err")"
+[ "$(entries)" -eq 0 ] || die "a package entered the cache during an interrupted run"
+[ -n "$(find "$debs/tmp" -name '*.partial' -size +1k)" ] || die "the interrupted run kept no partial download"
+kill "$slow_pid"
+start_slow_server 0.01
+out=$(download --deb-mirror "$slow_url")
+expect_contains "$out" "6 files"
+grep -q "^range [1-9]" "$TEST_DIR/ranges.log" || die "the run after Ctrl-C did not resume"
+
+if [ "$(id -u)" -eq 0 ]; then
+  step "disk full while downloading: one sentence naming the package, the cache intact"
+  run_tool cache gc --max-size 0 >/dev/null
+  # Room for the cache's bookkeeping and a package or two, not for the whole plan.
+  mount -t tmpfs -o size=48k apt-ostree-test "$debs"
+  _cleanup_mounts+=("$debs")
+  expect_fail download --deb-mirror "$good_url"
+  expect_contains "$FAIL_STDERR" "in the package cache: cannot write"
+  expect_contains "$FAIL_STDERR" "No space left on device"
+  [ "$(printf '%s\n' "$FAIL_STDERR" | wc -l)" -eq 1 ] || die "the disk-full error is not one line"
+  for entry in $(find "$debs" -name '*.deb'); do
+    [ "$(sha_of "$entry")" = "$(basename "$entry" .deb)" ] || die "$entry does not match its name"
+  done
+  [ -z "$(find "$debs/tmp" -name '*.partial')" ] || die "partial files fill the full disk"
+  umount "$debs"
+fi
+
 echo "all download tests passed" >&2

@@ -143,8 +143,19 @@ TEST_F(ResolverTest, NamedPackagesFollowRecommendsUnlessAskedNot) {
   Names expected{"apt", "base-files", "dash", "gcc", "libapt", "libc6", "login", "manpages"};
   EXPECT_EQ(names(resolve(request)), expected);  // manpages: Recommends of gcc, not of login
   solve::Plan plan = resolve(request);
-  EXPECT_EQ(m_resolver->why(plan, "manpages"),
+  EXPECT_EQ(solve::why(*m_index, plan, "manpages"),
             (std::vector<std::string>{"gcc: requested", "manpages: Recommends of gcc"}));
+}
+
+TEST_F(ResolverTest, PackagesWithoutRecommendsMixWithPackagesWithThem) {
+  load(tiny_debian() + stanza("editor", "1", "Depends: libc6\nRecommends: manpages\n"));
+  solve::ResolveRequest request;
+  request.packages = {"vim"};
+  request.packages_without_recommends = {"gcc"};
+  EXPECT_EQ(names(resolve(request)), (Names{"gcc", "libc6", "vim"}));
+  // A package named with its Recommends still brings them in when the other set shares them.
+  request.packages = {"editor"};
+  EXPECT_EQ(names(resolve(request)), (Names{"editor", "gcc", "libc6", "manpages"}));
 }
 
 TEST_F(ResolverTest, AlternativesTakeTheFirstUnlessAnotherIsAlreadyInstalled) {
@@ -319,9 +330,9 @@ TEST_F(ResolverTest, PlanCarriesReasonsAndTotals) {
   solve::Plan plan = resolve(request);
   EXPECT_EQ(plan.download_bytes, 5000u);
   EXPECT_EQ(plan.installed_kib, 20u);
-  EXPECT_EQ(m_resolver->why(plan, "libapt"),
+  EXPECT_EQ(solve::why(*m_index, plan, "libapt"),
             (std::vector<std::string>{"apt: apt (variant apt)", "libapt: Depends of apt"}));
-  EXPECT_TRUE(m_resolver->why(plan, "vim").empty());
+  EXPECT_TRUE(solve::why(*m_index, plan, "vim").empty());
 }
 
 TEST_F(ResolverTest, SolvCacheRoundTripGivesTheSamePlan) {

@@ -13,10 +13,12 @@
 #include <mutex>
 #include <thread>
 
+#include "lib/fetch/apt_proxy.h"
 #include "lib/fetch/libcurl.h"
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
 #include "lib/util/hash.h"
+#include "lib/util/interrupt.h"
 
 namespace apt_ostree::fetch {
 
@@ -27,6 +29,7 @@ using Clock = std::chrono::steady_clock;
 constexpr long k_low_speed_limit_bytes = 1000;
 constexpr long k_max_redirects = 10;
 constexpr std::chrono::milliseconds k_first_backoff{500};
+constexpr std::chrono::milliseconds k_progress_interval{50};
 
 bool is_transient(CURLcode code) {
   switch (code) {
@@ -70,11 +73,6 @@ std::string_view status_text(long status) {
   }
 }
 
-size_t append_body(char* data, size_t size, size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
-}
-
 // One request's state across attempts and mirrors.
 struct Transfer {
   size_t index = 0;
@@ -83,7 +81,9 @@ struct Transfer {
   Clock::time_point ready_at;
   CURL* easy = nullptr;
   bool is_file = false;
+  ProxyChoice proxy;
   std::string body;
+  uint64_t* bytes_arrived = nullptr;  // fetch_all's running total, for progress
   char error_buffer[CURL_ERROR_SIZE] = {};
 
   // Streaming to DownloadRequest::destination.
@@ -95,6 +95,13 @@ struct Transfer {
   bool status_checked = false;
   std::string write_error;
 };
+
+size_t append_body(char* data, size_t size, size_t count, void* user) {
+  auto& transfer = *static_cast<Transfer*>(user);
+  transfer.body.append(data, size * count);
+  *transfer.bytes_arrived += size * count;
+  return size * count;
+}
 
 // Empties the destination file and its digest so the body is written from its first byte.
 bool truncate_destination(Transfer& transfer) {
@@ -133,6 +140,7 @@ size_t write_destination(char* data, size_t size, size_t count, void* user) {
   }
   transfer.digest->update({data, length});
   transfer.offset += length;
+  *transfer.bytes_arrived += length;
   return length;
 }
 
@@ -176,6 +184,7 @@ std::string open_destination(Transfer& transfer, const DownloadRequest& request)
 struct Downloader::Impl {
   CURLM* multi = nullptr;
   CURLSH* share = nullptr;
+  std::optional<ProxySettings> proxies;  // loaded on the first http(s) transfer
 };
 
 Downloader::Downloader(DownloaderOptions options)
@@ -201,9 +210,11 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
   std::vector<DownloadResult> results(requests.size());
   std::vector<Transfer> transfers(requests.size());
   std::deque<Transfer*> waiting;
+  uint64_t bytes_arrived = 0;
   for (size_t i = 0; i < requests.size(); ++i) {
     results[i].url = requests[i].url;
     transfers[i].index = i;
+    transfers[i].bytes_arrived = &bytes_arrived;
     waiting.push_back(&transfers[i]);
   }
 
@@ -219,6 +230,10 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
     const std::string& url = url_of(transfer);
     result.url = url;
     transfer.is_file = url.starts_with("file:");
+    // Before anything is opened, so a broken APT configuration (which throws) leaves nothing.
+    if (!transfer.is_file && !m_impl->proxies)
+      m_impl->proxies = load_proxy_settings(m_options.proxy);
+    transfer.proxy = transfer.is_file ? ProxyChoice{} : choose_proxy(*m_impl->proxies, url);
     transfer.body.clear();
     transfer.error_buffer[0] = '\0';
     if (!request.destination.empty()) {
@@ -236,7 +251,7 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
     libcurl().easy_setopt(easy, CURLOPT_SHARE, m_impl->share);
     if (request.destination.empty()) {
       libcurl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, append_body);
-      libcurl().easy_setopt(easy, CURLOPT_WRITEDATA, &transfer.body);
+      libcurl().easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
     } else {
       libcurl().easy_setopt(easy, CURLOPT_WRITEFUNCTION, write_destination);
       libcurl().easy_setopt(easy, CURLOPT_WRITEDATA, &transfer);
@@ -257,6 +272,11 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
     libcurl().easy_setopt(easy, CURLOPT_LOW_SPEED_TIME, m_options.low_speed_timeout_s);
     libcurl().easy_setopt(easy, CURLOPT_FILETIME, 1L);
     libcurl().easy_setopt(easy, CURLOPT_USERAGENT, "apt-ostree/" APT_OSTREE_VERSION);
+    if (!transfer.is_file) {
+      // Both always set (possibly empty), so libcurl never applies its own environment rules.
+      libcurl().easy_setopt(easy, CURLOPT_PROXY, transfer.proxy.proxy.c_str());
+      libcurl().easy_setopt(easy, CURLOPT_NOPROXY, transfer.proxy.no_proxy.c_str());
+    }
     if (request.if_modified_since) {
       libcurl().easy_setopt(easy, CURLOPT_TIMECONDITION,
                             static_cast<long>(CURL_TIMECOND_IFMODSINCE));
@@ -322,7 +342,10 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
     if (!transfer.write_error.empty()) {
       result.error =
           fmt::format("cannot write {}: {}", request.destination.string(), transfer.write_error);
+      result.disk_error = true;
+      // Not kept for a resume: on a full disk the space is worth more than the prefix.
       transfer.fd.reset();
+      ::unlink(request.destination.c_str());
       return Next::done;
     }
     if (code == CURLE_OK && (status == 304 || unmet)) {
@@ -344,9 +367,11 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
       transfer.restarted = true;
       return Next::restart;
     }
+    // A failure may be the proxy's: name it, or its address reads like the mirror's.
+    std::string proxy = transfer.proxy.proxy.empty() ? "" : " through " + transfer.proxy.describe();
     if (code == CURLE_OK) {
-      result.error = fmt::format("cannot download {}: the server answered HTTP {} ({})", result.url,
-                                 status, status_text(status));
+      result.error = fmt::format("cannot download {}{}: the server answered HTTP {} ({})",
+                                 result.url, proxy, status, status_text(status));
       return status >= 500 ? Next::retry : Next::next_mirror;
     }
     if (is_file && code == CURLE_FILE_COULDNT_READ_FILE) {
@@ -358,12 +383,42 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
     }
     std::string detail =
         transfer.error_buffer[0] ? transfer.error_buffer : libcurl().easy_strerror(code);
-    result.error = fmt::format("cannot download {}: {}", result.url, detail);
+    result.error = fmt::format("cannot download {}{}: {}", result.url, proxy, detail);
     return is_transient(code) ? Next::retry : Next::next_mirror;
   };
 
+  // Ctrl-C: every transfer stops where it is; streamed files keep their verified-so-far prefix
+  // (a later run resumes from it), empty ones are removed.
+  auto abandon_all = [&] {
+    for (Transfer& transfer : transfers) {
+      if (transfer.easy) {
+        libcurl().multi_remove_handle(m_impl->multi, transfer.easy);
+        libcurl().easy_cleanup(transfer.easy);
+        transfer.easy = nullptr;
+      }
+      if (transfer.fd.get() >= 0) {
+        if (transfer.offset == 0) ::unlink(requests[transfer.index].destination.c_str());
+        transfer.fd.reset();
+      }
+    }
+  };
+
   size_t active = 0;
+  size_t finished = 0;
+  Clock::time_point last_progress{};
+  auto report_progress = [&](bool force) {
+    if (!m_options.on_progress) return;
+    Clock::time_point now = Clock::now();
+    if (!force && now - last_progress < k_progress_interval) return;
+    last_progress = now;
+    m_options.on_progress(finished, bytes_arrived);
+  };
   while (!waiting.empty() || active > 0) {
+    if (util::interrupt_signal() != 0) {
+      abandon_all();
+      util::throw_if_interrupted("downloading");
+    }
+    report_progress(false);
     Clock::time_point now = Clock::now();
     // Retries wait at the back of the queue, so fresh transfers start while they back off.
     for (size_t scanned = waiting.size();
@@ -374,14 +429,18 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
         waiting.push_back(transfer);
         continue;
       }
-      if (start(*transfer)) ++active;
+      if (start(*transfer))
+        ++active;
+      else
+        ++finished;
     }
 
     if (active == 0) {
       if (waiting.empty()) break;
       Clock::time_point next = waiting.front()->ready_at;
       for (Transfer* transfer : waiting) next = std::min(next, transfer->ready_at);
-      std::this_thread::sleep_until(next);
+      // In slices, so Ctrl-C is noticed during a long backoff.
+      std::this_thread::sleep_until(std::min(next, now + std::chrono::milliseconds(100)));
       continue;
     }
 
@@ -413,14 +472,18 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
         transfer->restarted = false;
         transfer->ready_at = Clock::now();
         waiting.push_back(transfer);
-      } else if (transfer->fd.get() >= 0) {
-        // A failed transfer keeps its prefix for a resume; an empty file is not worth keeping.
-        if (transfer->offset == 0) ::unlink(request.destination.c_str());
-        transfer->fd.reset();
+      } else {
+        ++finished;
+        if (transfer->fd.get() >= 0) {
+          // A failed transfer keeps its prefix for a resume; an empty file is not worth keeping.
+          if (transfer->offset == 0) ::unlink(request.destination.c_str());
+          transfer->fd.reset();
+        }
       }
     }
     if (active > 0) libcurl().multi_poll(m_impl->multi, nullptr, 0, 100, nullptr);
   }
+  report_progress(true);
   return results;
 }
 

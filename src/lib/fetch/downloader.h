@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -40,6 +41,7 @@ struct DownloadResult {
   // URLs (of url + fallback_urls) whose bytes did not match expected_size/expected_sha256.
   std::vector<std::string> mismatched_urls;
   uint64_t resumed_from = 0;  // bytes of `destination` reused from an earlier, interrupted run
+  bool disk_error = false;    // `destination` could not be written (disk full, I/O error)
   bool ok() const { return error.empty(); }
 };
 
@@ -48,6 +50,13 @@ struct DownloaderOptions {
   long connect_timeout_s = 15;
   long low_speed_timeout_s = 30;  // abort a transfer slower than 1 kB/s for this long
   int retries = 2;                // transient failures (timeouts, 5xx) retried with backoff
+  // The proxy for every http(s) URL, or DIRECT for none (--apt-proxy). Empty: chosen per URL as
+  // apt chooses (lib/fetch/apt_proxy.h), the APT configuration being read on the first http(s)
+  // transfer, so file:// mirrors and fully cached runs never pay for it.
+  std::string proxy;
+  // Called on fetch_all's thread as bytes arrive (at most every 50 ms, and once at the end) with
+  // the requests finished so far and the body bytes received in this fetch_all.
+  std::function<void(uint64_t requests_done, uint64_t bytes_received)> on_progress;
 };
 
 class Downloader {
@@ -58,7 +67,8 @@ class Downloader {
   Downloader& operator=(const Downloader&) = delete;
 
   // Runs all requests in parallel; results are in request order. Never throws for a failed
-  // transfer (see DownloadResult::error); the caller decides what is fatal.
+  // transfer (see DownloadResult::error); the caller decides what is fatal. After Ctrl-C
+  // (util/interrupt.h) it stops every transfer, keeps partial files for a resume, and throws.
   std::vector<DownloadResult> fetch_all(const std::vector<DownloadRequest>& requests);
 
   uint64_t bytes_received() const { return m_bytes_received; }

@@ -19,6 +19,8 @@ std::string failure_message(const WantedFile& file, const fetch::DownloadResult&
         "{} served wrong bytes for {} (they do not match the SHA256 of the verified "
         "index), so nothing was cached",
         result.mismatched_urls.front(), file.what);
+  if (result.disk_error)
+    return fmt::format("cannot store {} in the package cache: {}", file.what, result.error);
   if (result.status == 404)
     return fmt::format(
         "{} ({}) is not on {}: the package index is stale; run 'apt-ostree "
@@ -90,8 +92,18 @@ FetchReport fetch_into_cache(DebCache& cache, const std::vector<WantedFile>& wan
     request.expected_sha256 = file.sha256;
     requests.push_back(std::move(request));
   }
-  fetch::Downloader downloader;
+  uint64_t bytes_wanted = 0;
+  for (size_t i : missing) bytes_wanted += wanted[i].size;
+  util::ProgressLine progress("fetch", options.progress, missing.size(), bytes_wanted);
+  fetch::DownloaderOptions downloader_options;
+  if (options.max_parallel > 0) downloader_options.max_parallel = options.max_parallel;
+  downloader_options.proxy = options.proxy;
+  downloader_options.on_progress = [&progress](uint64_t done, uint64_t bytes) {
+    progress.update(done, bytes);
+  };
+  fetch::Downloader downloader(downloader_options);
   std::vector<fetch::DownloadResult> results = downloader.fetch_all(requests);
+  progress.finish();
   report.run.bytes_downloaded = downloader.bytes_received();
 
   std::vector<std::string> failures;
@@ -107,11 +119,17 @@ FetchReport fetch_into_cache(DebCache& cache, const std::vector<WantedFile>& wan
       report.warnings.push_back(fmt::format("{} served wrong bytes for {}; used {}",
                                             result.mismatched_urls.front(), file.what, result.url));
   }
-  cache.record_run(report.run);
+  if (failures.empty()) {
+    cache.record_run(report.run);
+    return report;
+  }
+  try {
+    cache.record_run(report.run);
+  } catch (const Error&) {
+    // The run's statistics are lost (a full disk fails this too); the failure below matters.
+  }
   if (failures.size() == 1) throw Error(failures.front());
-  if (failures.size() > 1)
-    fail("{} (and {} more packages failed)", failures.front(), failures.size() - 1);
-  return report;
+  fail("{} (and {} more packages failed)", failures.front(), failures.size() - 1);
 }
 
 std::string apt_file_name(std::string_view name, std::string_view version,

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "lib/pkgcache/deb_cache.h"
+#include "lib/util/progress.h"
 
 namespace apt_ostree::pkgcache {
 
@@ -21,6 +22,9 @@ struct WantedFile {
 struct FetchOptions {
   std::vector<std::string> mirrors;  // archive roots, tried in order for each file
   bool offline = false;              // only the cache: an error naming every file it lacks
+  std::string proxy;                 // fetch::DownloaderOptions::proxy (--apt-proxy)
+  util::ProgressMode progress = util::ProgressMode::off;
+  int max_parallel = 0;  // transfers at once; 0 = the downloader's default
 };
 
 struct FetchedFile {

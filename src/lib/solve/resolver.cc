@@ -156,9 +156,13 @@ Plan Resolver::resolve(const ResolveRequest& request, util::PhaseLog* phases) {
     if (!excluded[seed.record]) seeds.push_back(std::move(seed));
   for (const std::string& name : request.packages)
     seeds.push_back({impl.requested_record(name, excluded), "requested", 2});
+  for (const std::string& name : request.packages_without_recommends)
+    seeds.push_back({impl.requested_record(name, excluded), "requested", 3});
 
+  // As apt would mark them, one install step after another: essential, the variant's rest, the
+  // named packages, then those named without their Recommends.
   AptMarker marker(solv, excluded);
-  for (int stage = 0; stage <= 2; ++stage) {
+  for (int stage = 0; stage <= 3; ++stage) {
     std::vector<size_t> records;
     for (const Seed& seed : seeds)
       if (seed.stage == stage) records.push_back(seed.record);
@@ -296,8 +300,8 @@ Plan Resolver::resolve(const ResolveRequest& request, util::PhaseLog* phases) {
   return plan;
 }
 
-std::vector<std::string> Resolver::why(const Plan& plan, std::string_view name) const {
-  const repo::PackageIndex& index = m_impl->index;
+std::vector<std::string> why(const repo::PackageIndex& index, const Plan& plan,
+                             std::string_view name) {
   auto find = [&](auto predicate) -> const PlanEntry* {
     for (const PlanEntry& entry : plan.packages)
       if (predicate(entry)) return &entry;

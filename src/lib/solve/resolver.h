@@ -35,7 +35,10 @@ std::string_view to_string(Variant variant);
 struct ResolveRequest {
   Variant variant = Variant::none;
   std::vector<std::string> packages;  // "name" or "name=version"
-  bool install_recommends = true;
+  bool install_recommends = true;     // for `packages`
+  // Installed after `packages`, never following their Recommends (a treefile's
+  // packages-no-recommends).
+  std::vector<std::string> packages_without_recommends;
   std::vector<std::string> excludes;  // never installed; an error if something needs them
   std::string release;                // names the archive in messages ("bookworm/main"); optional
 };
@@ -68,16 +71,18 @@ class Resolver {
   // `phases`, when given, receives the "solve" and "order" timings.
   Plan resolve(const ResolveRequest& request, util::PhaseLog* phases = nullptr);
 
-  // The chain that pulls `name` into `plan`, from a root to it, one "package: reason" per step
-  // ("apt: priority required", "libapt-pkg6.0: Depends of apt"). Empty if `name` is not planned.
-  std::vector<std::string> why(const Plan& plan, std::string_view name) const;
-
   bool loaded_from_cache() const;  // the pool came from the .solv cache
 
  private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
+
+// The chain that pulls `name` into `plan` (made over `index`), from a root to it, one
+// "package: reason" per step ("apt: priority required", "libapt-pkg6.0: Depends of apt"). Empty if
+// `name` is not planned. Needs no resolver, so it also answers for a cached plan.
+std::vector<std::string> why(const repo::PackageIndex& index, const Plan& plan,
+                             std::string_view name);
 
 // Writes the libsolv pool for `index` to `path` (atomically); called after refresh-md.
 void write_solv_cache(const repo::PackageIndex& index, std::string_view architecture,
