@@ -14,6 +14,7 @@ void register_show(CLI::App& app, Context& context);
 void register_resolve(CLI::App& app, Context& context);
 void register_download(CLI::App& app, Context& context);
 void register_cache(CLI::App& app, Context& context);
+void register_compose(CLI::App& app, Context& context);
 
 // Adds --mirror, --release, --arch, --components, --keyring to a subcommand.
 void add_repo_options(CLI::App& command, Context& context);

@@ -18,6 +18,7 @@ constexpr Registrar k_commands[] = {
     cli::register_resolve,
     cli::register_download,
     cli::register_cache,
+    cli::register_compose,
 };
 
 }  // namespace

@@ -106,6 +106,19 @@ TEST_F(ChrootTest, MissingProgramIsAnErrorNamingIt) {
   }
 }
 
+TEST_F(ChrootTest, TreesWithMountsAreNeverRemoved) {
+  {
+    util::ChrootMounts mounts(m_root);
+    EXPECT_GE(util::mounts_below(m_root).size(), 5u);
+    EXPECT_THROW(util::remove_tree(m_root), Error);
+    EXPECT_TRUE(fs::exists(m_root / "bin/dash"));
+  }
+  EXPECT_TRUE(util::mounts_below(m_root).empty());
+  util::remove_tree(m_root);
+  EXPECT_FALSE(fs::exists(m_root));
+  m_root.clear();
+}
+
 TEST_F(ChrootTest, MountsAreUndoneWhenTheStackUnwinds) {
   try {
     util::ChrootMounts mounts(m_root);

@@ -10,6 +10,8 @@
 #include <cstring>
 
 #include "lib/util/error.h"
+#include "lib/util/fs.h"
+#include "lib/util/strings.h"
 
 namespace apt_ostree::util {
 
@@ -60,6 +62,40 @@ void ChrootMounts::unmount_all() noexcept {
     if (::umount2(it->c_str(), 0) != 0) ::umount2(it->c_str(), MNT_DETACH);
   }
   m_mounted.clear();
+}
+
+std::vector<fs::path> mounts_below(const fs::path& path) {
+  std::string prefix = fs::absolute(path).lexically_normal().string();
+  while (prefix.size() > 1 && prefix.back() == '/') prefix.pop_back();
+  std::vector<fs::path> found;
+  std::string table = read_file("/proc/self/mountinfo");
+  // Each line: id parent major:minor root mount-point options ...; spaces in paths are \040.
+  for (std::string_view line : split(table, '\n')) {
+    std::vector<std::string_view> fields = split_whitespace(line);
+    if (fields.size() < 5) continue;
+    std::string point;
+    for (size_t i = 0; i < fields[4].size(); ++i) {
+      if (fields[4].substr(i, 4) == "\\040") {
+        point += ' ';
+        i += 3;
+      } else {
+        point += fields[4][i];
+      }
+    }
+    if (point == prefix || (point.starts_with(prefix) && point[prefix.size()] == '/'))
+      found.emplace_back(point);
+  }
+  return found;
+}
+
+void remove_tree(const fs::path& path) {
+  std::vector<fs::path> mounts = mounts_below(path);
+  if (!mounts.empty())
+    fail("not removing {}: {} is still mounted there; unmount it first", path.string(),
+         mounts.front().string());
+  std::error_code error;
+  fs::remove_all(path, error);
+  if (error) fail("cannot remove {}: {}", path.string(), error.message());
 }
 
 int run_in_chroot(const fs::path& root, const ChrootCommand& command) {

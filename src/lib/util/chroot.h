@@ -30,6 +30,13 @@ class ChrootMounts {
   std::vector<std::filesystem::path> m_mounted;  // in mount order
 };
 
+// Mount points at or below `path` (from /proc/self/mountinfo): a tree is only removed when this
+// is empty, so a removal can never reach into the host's /dev or /proc.
+std::vector<std::filesystem::path> mounts_below(const std::filesystem::path& path);
+
+// Removes a composed tree: refuses (Error naming the mount) if anything is still mounted in it.
+void remove_tree(const std::filesystem::path& path);
+
 struct ChrootCommand {
   std::vector<std::string> argv;         // argv[0] is a path inside the root
   std::vector<std::string> environment;  // "NAME=value", the whole environment

@@ -1,0 +1,382 @@
+#include "lib/compose/stage_builder.h"
+
+#include <fcntl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "lib/compose/dpkg_database.h"
+#include "lib/compose/path_filter.h"
+#include "lib/deb/architecture.h"
+#include "lib/fetch/downloader.h"
+#include "lib/pkgcache/fetch_packages.h"
+#include "lib/repo/package_index.h"
+#include "lib/repo/refresh.h"
+#include "lib/solve/plan_cache.h"
+#include "lib/util/chroot.h"
+#include "lib/util/error.h"
+#include "lib/util/fs.h"
+#include "lib/util/interrupt.h"
+#include "lib/util/process.h"
+#include "lib/util/strings.h"
+
+namespace apt_ostree::compose {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr size_t k_log_lines_in_errors = 12;
+
+// The environment every maintainer script and hook gets: nothing of the build host's, no
+// questions asked (debconf's answers come from the treefile's selections or the defaults).
+std::vector<std::string> script_environment() {
+  return {"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "LC_ALL=C.UTF-8",
+          "HOME=/root", "DEBIAN_FRONTEND=noninteractive", "DEBCONF_NONINTERACTIVE_SEEN=true"};
+}
+
+// The last lines of the stage's log, for an error message.
+std::string log_tail(const fs::path& log) {
+  std::string text;
+  try {
+    text = util::read_file(log);
+  } catch (const Error&) {
+    return {};
+  }
+  size_t start = text.size();
+  for (size_t lines = 0; start > 0 && lines <= k_log_lines_in_errors; --start)
+    if (text[start - 1] == '\n') ++lines;
+  return text.substr(start);
+}
+
+// Runs a step's command with its output appended to the stage's log; a non-zero exit is an Error
+// naming `what`, with the log's last lines.
+class ScriptRunner {
+ public:
+  ScriptRunner(fs::path tree, fs::path log) : m_tree(std::move(tree)), m_log(std::move(log)) {
+    m_fd = util::UniqueFd(
+        ::open(m_log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_TRUNC, 0644));
+    if (m_fd.get() < 0) fail("cannot create the log {}: {}", m_log.string(), std::strerror(errno));
+  }
+
+  void run(const std::string& what, std::vector<std::string> argv,
+           std::vector<std::string> extra_environment = {}, bool in_root = true) {
+    std::string banner = fmt::format("==> {}\n", what);
+    util::write_all(m_fd.get(), banner, m_log.string());
+    util::ChrootCommand command;
+    command.argv = std::move(argv);
+    command.environment = script_environment();
+    for (std::string& entry : extra_environment) command.environment.push_back(std::move(entry));
+    command.output_fd = m_fd.get();
+    command.in_root = in_root;
+    int status = util::run_in_chroot(m_tree, command);
+    util::throw_if_interrupted(what.c_str());
+    if (status != 0)
+      fail("{} failed (exit status {}); the end of its log {}:\n{}", what, status, m_log.string(),
+           log_tail(m_log));
+  }
+
+ private:
+  fs::path m_tree;
+  fs::path m_log;
+  util::UniqueFd m_fd;
+};
+
+// usr/sbin/policy-rc.d answering "do not start" to invoke-rc.d while the tree is configured, so
+// no maintainer script starts a daemon on the build host; removed again however the build ends.
+class ServicesBlocked {
+ public:
+  explicit ServicesBlocked(const fs::path& tree) : m_path(tree / "usr/sbin/policy-rc.d") {
+    fs::create_directories(m_path.parent_path());
+    util::write_file_atomic(
+        m_path, "#!/bin/sh\n# apt-ostree: no services start while composing\nexit 101\n");
+    fs::permissions(m_path, fs::perms(0755));
+  }
+  ~ServicesBlocked() {
+    std::error_code ignored;
+    fs::remove(m_path, ignored);
+  }
+  ServicesBlocked(const ServicesBlocked&) = delete;
+  ServicesBlocked& operator=(const ServicesBlocked&) = delete;
+
+ private:
+  fs::path m_path;
+};
+
+// Foreign architectures run through qemu-user-static registered with binfmt_misc (with the F
+// flag, so the interpreter works inside the chroot without being copied there).
+void ensure_emulation(std::string_view architecture) {
+  if (deb::runs_natively(architecture)) return;
+  std::optional<std::string> cpu = deb::qemu_cpu_for(architecture);
+  if (!cpu)
+    fail("cannot run {} programs on this {} machine: qemu has no emulator for it", architecture,
+         deb::host_architecture());
+  fs::path entry = fs::path("/proc/sys/fs/binfmt_misc") / ("qemu-" + *cpu);
+  if (fs::exists(entry)) return;
+  if (!fs::exists("/usr/bin/qemu-" + *cpu + "-static") && !fs::exists("/usr/bin/qemu-" + *cpu))
+    fail(
+        "cannot run {} maintainer scripts: install qemu-user-static (apt-get install "
+        "qemu-user-static binfmt-support)",
+        architecture);
+  if (!fs::exists("/proc/sys/fs/binfmt_misc/register"))
+    ::mount("binfmt_misc", "/proc/sys/fs/binfmt_misc", "binfmt_misc", 0, nullptr);
+  for (const char* tool : {"/lib/systemd/systemd-binfmt", "/usr/sbin/update-binfmts"}) {
+    if (fs::exists(entry) || !fs::exists(tool)) continue;
+    if (std::string_view(tool).ends_with("systemd-binfmt"))
+      util::run_process({tool});
+    else
+      util::run_process({tool, "--enable", "qemu-" + *cpu});
+  }
+  if (!fs::exists(entry))
+    fail(
+        "cannot run {} maintainer scripts: qemu-{} is not registered with binfmt_misc ({} is "
+        "missing); check that qemu-user-static is installed and binfmt_misc is available",
+        architecture, *cpu, entry.string());
+}
+
+// apt's record of which packages were installed only as dependencies (apt-mark showauto), as
+// mmdebstrap leaves it: everything apt pulled in after the essential set, so `apt autoremove`
+// later treats the tree like one apt built. The essential set and the seeds (what the variant or
+// the treefile names) are manual.
+std::string extended_states(const repo::PackageIndex& index, const solve::Plan& plan,
+                            const std::set<std::string>& essential_closure) {
+  std::map<std::string, std::string> automatic;  // name -> architecture, sorted
+  for (const solve::PlanEntry& entry : plan.packages) {
+    repo::PackageRecord record = index.at(entry.index);
+    if (entry.pulled_by && !essential_closure.contains(std::string(record.name)))
+      automatic.emplace(record.name, record.architecture);
+  }
+  std::string text;
+  for (const auto& [name, architecture] : automatic)
+    text += fmt::format("Package: {}\nArchitecture: {}\nAuto-Installed: 1\n\n", name, architecture);
+  return text;
+}
+
+// The rest of what debootstrap and mmdebstrap leave in a fresh tree, and nothing of the build:
+// apt pointed at the archive it came from, an unconfigured fstab, no machine-id (each booted copy
+// makes its own), and none of the logs and caches that differ from build to build.
+void finish_tree(const fs::path& tree, const repo::RepoConfig& view,
+                 const std::string& auto_installed) {
+  fs::permissions(tree, fs::perms(0755));
+  fs::create_directories(tree / "etc/apt");
+  util::write_file_atomic(
+      tree / "etc/apt/sources.list",
+      fmt::format("deb {} {} {}\n", view.mirror, view.release, fmt::join(view.components, " ")));
+  if (!fs::exists(tree / "etc/fstab"))
+    util::write_file_atomic(tree / "etc/fstab", "# UNCONFIGURED FSTAB FOR BASE SYSTEM\n");
+  if (fs::exists(tree / "etc/machine-id")) util::write_file_atomic(tree / "etc/machine-id", "");
+  if (!auto_installed.empty() && fs::is_directory(tree / "var/lib/apt"))
+    util::write_file_atomic(tree / "var/lib/apt/extended_states", auto_installed);
+  std::error_code ignored;
+  for (const char* path :
+       {"var/log/dpkg.log", "var/log/alternatives.log", "var/log/apt/history.log",
+        "var/log/apt/term.log", "var/cache/ldconfig/aux-cache", "var/lib/dbus/machine-id"})
+    fs::remove(tree / path, ignored);
+}
+
+repo::RepoConfig archive_view(const Stage& stage, const BuildSettings& settings) {
+  repo::RepoConfig config;
+  config.mirror = stage.mirror.empty() ? settings.default_mirror : stage.mirror;
+  if (config.mirror.empty())
+    fail("{}: no mirror for release '{}': the host's APT sources name none; set 'mirror:'",
+         stage.where.text(), stage.release);
+  config.release = stage.release;
+  config.components = stage.components;
+  config.architecture = stage.architecture;
+  if (!settings.keyrings.empty()) config.keyrings = settings.keyrings;
+  config.cache_dir = settings.cache_root;
+  return config;
+}
+
+// Copies `source`'s contents over `tree`, keeping modes, ownership, links and times.
+void overlay(const fs::path& source, const fs::path& tree) {
+  util::ProcessResult copy = util::run_process(
+      {"cp", "-a", "--no-preserve=context", source.string() + "/.", tree.string()});
+  if (copy.exit_code != 0)
+    fail("cannot copy the files overlay {} into the tree: {}", source.string(),
+         std::string(util::trim(copy.err)));
+}
+
+}  // namespace
+
+BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, store::Repo& repo,
+                            const BuildSettings& settings, util::PhaseLog& phases) {
+  BuiltStage built;
+  repo::RepoConfig view = archive_view(stage, settings);
+
+  // refresh
+  if (!settings.offline) {
+    util::ScopedPhase phase(phases, "refresh");
+    fetch::DownloaderOptions options;
+    options.proxy = settings.apt_proxy;
+    fetch::Downloader downloader(options);
+    repo::RefreshReport report = repo::refresh_metadata(
+        view, downloader, phases,
+        [&view](const repo::PackageIndex& index, const fs::path& generation) {
+          solve::write_solv_cache(index, view.architecture, generation / "packages.solv");
+        });
+    built.bytes_downloaded += report.bytes_downloaded;
+  }
+  fs::path generation = view.metadata_dir() / "current";
+  if (!fs::exists(generation / "packages.idx"))
+    fail("no metadata cached for {} {} ({}); run without --offline once", view.release,
+         view.architecture, view.mirror);
+
+  // resolve
+  repo::PackageIndex index = repo::PackageIndex::open(generation / "packages.idx");
+  solve::ResolveRequest request;
+  request.variant = stage.variant;
+  request.packages = stage.packages;
+  request.packages_without_recommends = stage.packages_no_recommends;
+  request.excludes = stage.exclude_packages;
+  request.release = stage.release;
+  solve::Plan plan = solve::resolve_cached(index, generation, view.architecture, request, phases);
+  std::vector<repo::PackageRecord> records;
+  for (const solve::PlanEntry& entry : plan.packages) records.push_back(index.at(entry.index));
+
+  // fetch
+  pkgcache::FetchReport fetched;
+  {
+    util::ScopedPhase phase(phases, "fetch");
+    std::vector<pkgcache::WantedFile> wanted;
+    for (const repo::PackageRecord& record : records)
+      wanted.push_back({fmt::format("{} {}", record.name, record.version),
+                        std::string(record.filename), std::string(record.sha256), record.size});
+    pkgcache::FetchOptions options;
+    options.mirrors = {view.mirror};
+    options.offline = settings.offline;
+    options.proxy = settings.apt_proxy;
+    options.progress = settings.progress;
+    pkgcache::DebCache cache(settings.cache_root / "debs");
+    fetched = pkgcache::fetch_into_cache(cache, wanted, options);
+    built.bytes_downloaded += fetched.run.bytes_downloaded;
+  }
+
+  // import
+  std::vector<store::ImportedDeb> imported;
+  {
+    util::ScopedPhase phase(phases, "import");
+    std::vector<std::pair<fs::path, store::DebIdentity>> debs;
+    for (size_t i = 0; i < records.size(); ++i) {
+      const repo::PackageRecord& record = records[i];
+      store::DebIdentity identity{std::string(record.name), std::string(record.version),
+                                  std::string(record.architecture), std::string(record.sha256)};
+      built.packages.push_back(
+          {identity.name, identity.version, identity.architecture, identity.sha256});
+      debs.emplace_back(fetched.files[i].path, std::move(identity));
+    }
+    imported = repo.import_debs(debs, settings.jobs);
+  }
+  util::throw_if_interrupted("importing packages");
+
+  // unpack
+  PathFilter filter(stage.path_exclude, stage.path_include);
+  {
+    util::ScopedPhase phase(phases, "unpack");
+    std::vector<std::string> commits;
+    for (const store::ImportedDeb& deb : imported) commits.push_back(deb.commit);
+    store::CheckoutOptions options;
+    // Maintainer scripts and admins edit these in place; a hardlink would edit the store.
+    options.copy_prefixes = {"/etc", "/var"};
+    if (!filter.empty())
+      options.skip = [&filter](std::string_view path, bool is_directory) {
+        return is_directory ? filter.excludes_directory(path) : filter.excludes_file(path);
+      };
+    repo.checkout(commits, tree, options);
+  }
+  util::throw_if_interrupted("unpacking packages");
+
+  // dpkg-db
+  {
+    util::ScopedPhase phase(phases, "dpkg-db");
+    std::vector<DpkgDatabasePackage> packages;
+    for (const store::ImportedDeb& deb : imported) packages.push_back({&deb.metadata});
+    DpkgDatabaseOptions options;
+    options.native_architecture = stage.architecture;
+    if (!filter.empty())
+      options.is_excluded = [&filter](std::string_view path) { return filter.excludes_file(path); };
+    write_dpkg_database(tree, packages, options);
+  }
+
+  // configure
+  fs::path log = tree.parent_path() / (tree.filename().string() + ".log");
+  built.log = log;
+  ScriptRunner runner(tree, log);
+  {
+    util::ScopedPhase phase(phases, "configure");
+    ensure_emulation(stage.architecture);
+    util::ChrootMounts mounts(tree);
+    ServicesBlocked blocked(tree);
+    // dpkg runs each preinst before unpacking; `dpkg --configure` never runs them, so they run
+    // here, in install order, as dpkg would run them for a first installation.
+    for (const store::ImportedDeb& deb : imported) {
+      if (!deb.metadata.control_members.contains("preinst")) continue;
+      DpkgControl control(deb.metadata.control, stage.architecture, "preinst");
+      std::string script = "/var/lib/dpkg/info/" + control.database_name() + ".preinst";
+      runner.run(
+          fmt::format("the preinst of {}", control.package()), {script, "install"},
+          {"DPKG_MAINTSCRIPT_PACKAGE=" + control.package(),
+           "DPKG_MAINTSCRIPT_ARCH=" + control.architecture(), "DPKG_MAINTSCRIPT_NAME=preinst",
+           "DPKG_MAINTSCRIPT_PACKAGE_REFCOUNT=1", "DPKG_ADMINDIR=/var/lib/dpkg", "DPKG_ROOT="});
+    }
+    if (stage.debconf) {
+      fs::path inside = tree / "tmp/apt-ostree-debconf-selections";
+      fs::create_directories(inside.parent_path());
+      fs::copy_file(*stage.debconf, inside, fs::copy_options::overwrite_existing);
+      runner.run(fmt::format("debconf-set-selections {}", stage.debconf->string()),
+                 {"/usr/bin/debconf-set-selections", "/tmp/apt-ostree-debconf-selections"});
+      fs::remove(inside);
+    }
+    runner.run("dpkg --configure -a (the maintainer scripts)",
+               {"/usr/bin/dpkg", "--configure", "-a"});
+  }
+
+  // customise
+  {
+    util::ScopedPhase phase(phases, "customise");
+    if (stage.files) overlay(*stage.files, tree);
+    if (stage.hostname) util::write_file_atomic(tree / "etc/hostname", *stage.hostname + "\n");
+    if (!stage.units.empty()) {
+      std::vector<std::string> argv{"/usr/bin/systemctl", "--root=" + tree.string(), "enable"};
+      argv.insert(argv.end(), stage.units.begin(), stage.units.end());
+      util::ProcessResult enable = util::run_process(argv);
+      if (enable.exit_code != 0)
+        fail("{}: cannot enable {}: {}", stage.origin("units").text(), fmt::join(stage.units, " "),
+             std::string(util::trim(enable.err)));
+    }
+    if (stage.run)
+      runner.run(fmt::format("the run hook {}", stage.run->string()), {stage.run->string()},
+                 {"ROOTFS=" + tree.string()}, /*in_root=*/false);
+    if (stage.run_chroot) {
+      util::ChrootMounts mounts(tree);
+      ServicesBlocked blocked(tree);
+      fs::path inside = tree / "tmp/apt-ostree-run-chroot";
+      fs::create_directories(inside.parent_path());
+      fs::copy_file(*stage.run_chroot, inside, fs::copy_options::overwrite_existing);
+      fs::permissions(inside, fs::perms(0755));
+      runner.run(fmt::format("the run-chroot hook {}", stage.run_chroot->string()),
+                 {"/tmp/apt-ostree-run-chroot"});
+      fs::remove(inside);
+    }
+  }
+
+  std::set<std::string> essential_closure;
+  if (stage.variant != solve::Variant::none) {
+    solve::ResolveRequest essential;
+    essential.variant = solve::Variant::essential;
+    essential.excludes = stage.exclude_packages;
+    for (const solve::PlanEntry& entry :
+         solve::resolve_cached(index, generation, view.architecture, essential, phases).packages)
+      essential_closure.emplace(index.at(entry.index).name);
+  }
+  finish_tree(tree, view, extended_states(index, plan, essential_closure));
+  return built;
+}
+
+}  // namespace apt_ostree::compose

@@ -1,0 +1,59 @@
+// Building one stage's tree: the compose engine's straight list of phases.
+//
+//   refresh   the stage's archive view (release, architecture, components, mirror), verified
+//   resolve   variant + packages (+ without Recommends) - exclusions, in install order
+//   fetch     the .debs into the shared package cache (lib/pkgcache)
+//   import    each .deb once into the store as its own commit (lib/store; reused across builds)
+//   unpack    a union checkout of those commits: hardlinks, /etc and /var as copies
+//   dpkg-db   var/lib/dpkg as `dpkg --unpack` leaves it (dpkg_database.h)
+//   configure in a chroot of the tree: every preinst, debconf selections, the target's own
+//             `dpkg --configure -a` (services blocked by policy-rc.d, API filesystems mounted
+//             and always unmounted)
+//   customise files overlay, hostname, units, run (host) and run-chroot hooks, apt sources
+//
+// Each phase is timed into the caller's PhaseLog; maintainer script and hook output goes to the
+// stage's log file, and a failure's error names the script and shows the log's last lines.
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "lib/compose/treefile.h"
+#include "lib/store/repo.h"
+#include "lib/util/progress.h"
+#include "lib/util/timer.h"
+
+namespace apt_ostree::compose {
+
+struct BuildSettings {
+  std::filesystem::path cache_root;  // metadata per archive view and the shared package cache
+  std::string default_mirror;        // for stages without `mirror:` (the host's APT sources)
+  std::vector<std::filesystem::path> keyrings;  // empty: the archive keyring
+  std::string apt_proxy;                        // see fetch::DownloaderOptions::proxy
+  bool offline = false;                         // no network: cached metadata and packages only
+  int jobs = 0;                                 // import threads; 0 = one per CPU
+  util::ProgressMode progress = util::ProgressMode::off;
+};
+
+struct InstalledPackage {
+  std::string name;
+  std::string version;
+  std::string architecture;
+  std::string sha256;  // of the .deb
+};
+
+struct BuiltStage {
+  std::vector<InstalledPackage> packages;  // in install order
+  uint64_t bytes_downloaded = 0;
+  std::filesystem::path log;  // maintainer script and hook output
+};
+
+// Builds `stage` (a root stage: `from` is not followed here) into the empty directory `tree`,
+// which must be on the same filesystem as `repo` so unpacking is hardlinks. Throws Error naming
+// the culprit (package, script, hook); the tree is then incomplete and the caller removes it.
+BuiltStage build_stage_tree(const Stage& stage, const std::filesystem::path& tree,
+                            store::Repo& repo, const BuildSettings& settings,
+                            util::PhaseLog& phases);
+
+}  // namespace apt_ostree::compose
