@@ -61,6 +61,11 @@ expect_contains "$(cat "$tree/etc/apt-ostree-host-hook")" "host hook saw /"
 [ ! -s "$tree/etc/machine-id" ] || die "the tree has a machine-id"
 [ -z "$(grep " $TEST_DIR" /proc/self/mountinfo || true)" ] || die "mounts were left behind"
 
+step "the package store is intact (no script changed a stored file through a hardlink)"
+if command -v ostree >/dev/null 2>&1; then
+  ostree fsck --repo="$CACHE_DIR/repo" >"$TEST_DIR/fsck.out" 2>&1 || { cat "$TEST_DIR/fsck.out" >&2; die "ostree fsck found a damaged store"; }
+fi
+
 step "a tarball of the same recipe, from the warm caches"
 run_tool -q compose rootfs "$TEST_DIR/recipe/minbase.yaml" "$TEST_DIR/minbase.tar.zst"
 tar --zstd -tvf "$TEST_DIR/minbase.tar.zst" >"$TEST_DIR/tar.list"

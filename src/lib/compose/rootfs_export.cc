@@ -72,6 +72,9 @@ void export_rootfs(const fs::path& tree, const fs::path& dest) {
     argv.push_back(".");
     result = util::run_process(argv);
   } else {
+    std::error_code moved;
+    fs::rename(tree, dest, moved);
+    if (!moved) return;
     fs::create_directories(partial);
     result =
         util::run_process({"cp", "-a", "--reflink=auto", tree.string() + "/.", partial.string()});

@@ -282,8 +282,12 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, store::Rep
     std::vector<std::string> commits;
     for (const store::ImportedDeb& deb : imported) commits.push_back(deb.commit);
     store::CheckoutOptions options;
-    // Maintainer scripts and admins edit these in place; a hardlink would edit the store.
-    options.copy_prefixes = {"/etc", "/var"};
+    // Every file a copy, not a hardlink into the store: a maintainer script that changes a file
+    // in place (setcap on ping, dpkg-statoverride, usrmerge's conversion) would otherwise change
+    // the stored object shared by every tree. rpm-ostree's answer, a rofiles-fuse copy-up view,
+    // breaks bookworm's usrmerge conversion (FUSE leaves .fuse_hidden files where it expects
+    // symlinks), so the tree is written as copies; the store still saves every decompression.
+    options.copy_prefixes = {"/"};
     if (!filter.empty())
       options.skip = [&filter](std::string_view path, bool is_directory) {
         return is_directory ? filter.excludes_directory(path) : filter.excludes_file(path);
@@ -304,15 +308,17 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, store::Rep
     write_dpkg_database(tree, packages, options);
   }
 
+  const fs::path& root = tree;
+
   // configure
   fs::path log = tree.parent_path() / (tree.filename().string() + ".log");
   built.log = log;
-  ScriptRunner runner(tree, log);
+  ScriptRunner runner(root, log);
   {
     util::ScopedPhase phase(phases, "configure");
     ensure_emulation(stage.architecture);
-    util::ChrootMounts mounts(tree);
-    ServicesBlocked blocked(tree);
+    util::ChrootMounts mounts(root);
+    ServicesBlocked blocked(root);
     // dpkg runs each preinst before unpacking; `dpkg --configure` never runs them, so they run
     // here, in install order, as dpkg would run them for a first installation.
     for (const store::ImportedDeb& deb : imported) {
@@ -326,7 +332,7 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, store::Rep
            "DPKG_MAINTSCRIPT_PACKAGE_REFCOUNT=1", "DPKG_ADMINDIR=/var/lib/dpkg", "DPKG_ROOT="});
     }
     if (stage.debconf) {
-      fs::path inside = tree / "tmp/apt-ostree-debconf-selections";
+      fs::path inside = root / "tmp/apt-ostree-debconf-selections";
       fs::create_directories(inside.parent_path());
       fs::copy_file(*stage.debconf, inside, fs::copy_options::overwrite_existing);
       runner.run(fmt::format("debconf-set-selections {}", stage.debconf->string()),
@@ -340,10 +346,10 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, store::Rep
   // customise
   {
     util::ScopedPhase phase(phases, "customise");
-    if (stage.files) overlay(*stage.files, tree);
-    if (stage.hostname) util::write_file_atomic(tree / "etc/hostname", *stage.hostname + "\n");
+    if (stage.files) overlay(*stage.files, root);
+    if (stage.hostname) util::write_file_atomic(root / "etc/hostname", *stage.hostname + "\n");
     if (!stage.units.empty()) {
-      std::vector<std::string> argv{"/usr/bin/systemctl", "--root=" + tree.string(), "enable"};
+      std::vector<std::string> argv{"/usr/bin/systemctl", "--root=" + root.string(), "enable"};
       argv.insert(argv.end(), stage.units.begin(), stage.units.end());
       util::ProcessResult enable = util::run_process(argv);
       if (enable.exit_code != 0)
@@ -352,11 +358,11 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, store::Rep
     }
     if (stage.run)
       runner.run(fmt::format("the run hook {}", stage.run->string()), {stage.run->string()},
-                 {"ROOTFS=" + tree.string()}, /*in_root=*/false);
+                 {"ROOTFS=" + root.string()}, /*in_root=*/false);
     if (stage.run_chroot) {
-      util::ChrootMounts mounts(tree);
-      ServicesBlocked blocked(tree);
-      fs::path inside = tree / "tmp/apt-ostree-run-chroot";
+      util::ChrootMounts mounts(root);
+      ServicesBlocked blocked(root);
+      fs::path inside = root / "tmp/apt-ostree-run-chroot";
       fs::create_directories(inside.parent_path());
       fs::copy_file(*stage.run_chroot, inside, fs::copy_options::overwrite_existing);
       fs::permissions(inside, fs::perms(0755));
@@ -375,7 +381,7 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, store::Rep
          solve::resolve_cached(index, generation, view.architecture, essential, phases).packages)
       essential_closure.emplace(index.at(entry.index).name);
   }
-  finish_tree(tree, view, extended_states(index, plan, essential_closure));
+  finish_tree(root, view, extended_states(index, plan, essential_closure));
   return built;
 }
 

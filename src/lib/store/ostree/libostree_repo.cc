@@ -319,7 +319,14 @@ void LibostreeRepo::checkout(const std::vector<std::string>& commits, const fs::
   checkout_options.mode =
       ::geteuid() == 0 ? OSTREE_REPO_CHECKOUT_MODE_NONE : OSTREE_REPO_CHECKOUT_MODE_USER;
   checkout_options.overwrite_mode = OSTREE_REPO_CHECKOUT_OVERWRITE_UNION_FILES;
-  ostree_repo_checkout_at_options_set_devino(&checkout_options, m_devino);
+  // Copying everything: ostree writes copies directly, much faster than hardlinking first and
+  // breaking every link afterwards.
+  bool copy_all = std::find(options.copy_prefixes.begin(), options.copy_prefixes.end(), "/") !=
+                  options.copy_prefixes.end();
+  if (copy_all)
+    checkout_options.force_copy = TRUE;
+  else
+    ostree_repo_checkout_at_options_set_devino(&checkout_options, m_devino);
   SkipFilter filter{&options.skip, nullptr};
   if (options.skip) {
     checkout_options.filter = skip_filter;
@@ -332,8 +339,9 @@ void LibostreeRepo::checkout(const std::vector<std::string>& commits, const fs::
           error, "cannot check out {} into {}", commit, dest.string());
     if (filter.failure) std::rethrow_exception(filter.failure);
   }
-  for (const std::string& prefix : options.copy_prefixes)
-    break_hardlinks(dest / fs::path(prefix).relative_path());
+  if (!copy_all)
+    for (const std::string& prefix : options.copy_prefixes)
+      break_hardlinks(dest / fs::path(prefix).relative_path());
 }
 
 std::string LibostreeRepo::commit(const fs::path& tree, const CommitOptions& options) {
