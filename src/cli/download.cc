@@ -60,7 +60,7 @@ void register_download(CLI::App& app, Context& context) {
     }
     pkgcache::FetchOptions fetch_options;
     fetch_options.offline = options->offline;
-    fetch_options.max_parallel = options->parallel;
+    if (options->parallel > 0) fetch_options.max_parallel = options->parallel;
     fetch_options.proxy = context.apt_proxy;
     fetch_options.progress = util::progress_mode_for_stderr(context.quiet || context.json);
     fetch_options.mirrors = options->deb_mirrors;

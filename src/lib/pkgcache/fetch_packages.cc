@@ -96,7 +96,7 @@ FetchReport fetch_into_cache(DebCache& cache, const std::vector<WantedFile>& wan
   for (size_t i : missing) bytes_wanted += wanted[i].size;
   util::ProgressLine progress("fetch", options.progress, missing.size(), bytes_wanted);
   fetch::DownloaderOptions downloader_options;
-  if (options.max_parallel > 0) downloader_options.max_parallel = options.max_parallel;
+  downloader_options.max_parallel = options.max_parallel;
   downloader_options.proxy = options.proxy;
   downloader_options.on_progress = [&progress](uint64_t done, uint64_t bytes) {
     progress.update(done, bytes);

@@ -24,7 +24,9 @@ struct FetchOptions {
   bool offline = false;              // only the cache: an error naming every file it lacks
   std::string proxy;                 // fetch::DownloaderOptions::proxy (--apt-proxy)
   util::ProgressMode progress = util::ProgressMode::off;
-  int max_parallel = 0;  // transfers at once; 0 = the downloader's default
+  // Transfers at once. Most .debs are small, so a plan is latency-bound: on a CDN mirror 16
+  // connections fetch the minbase plan about 1.5x faster than 8 (bench/download).
+  int max_parallel = 16;
 };
 
 struct FetchedFile {
