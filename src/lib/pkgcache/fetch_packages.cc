@@ -1,5 +1,6 @@
 #include "lib/pkgcache/fetch_packages.h"
 
+#include <algorithm>
 #include <chrono>
 #include <optional>
 
@@ -80,6 +81,10 @@ FetchReport fetch_into_cache(DebCache& cache, const std::vector<WantedFile>& wan
   std::vector<std::string> mirrors = options.mirrors;
   for (std::string& mirror : mirrors)
     while (mirror.ends_with('/')) mirror.pop_back();
+  // Largest first: the long transfers start at once and the many small ones fill the gaps
+  // between them, instead of one big file arriving last on an otherwise idle link.
+  std::stable_sort(missing.begin(), missing.end(),
+                   [&](size_t a, size_t b) { return wanted[a].size > wanted[b].size; });
   std::vector<fetch::DownloadRequest> requests;
   for (size_t i : missing) {
     const WantedFile& file = wanted[i];
