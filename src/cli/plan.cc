@@ -47,7 +47,7 @@ ResolvedPlan resolve_plan(Context& context, const PlanOptions& options) {
     resolved.index = std::make_unique<repo::PackageIndex>(context.open_index());
   }
   resolved.plan =
-      solve::resolve_cached(*resolved.index, generation, architecture, request, context.phases);
+      solve::Planner(*resolved.index, generation, architecture, context.phases).plan(request);
   return resolved;
 }
 

@@ -83,12 +83,8 @@ void register_refresh_md(CLI::App& app, Context& context) {
     fetch::DownloaderOptions downloader_options;
     downloader_options.proxy = context.apt_proxy;
     fetch::Downloader downloader(downloader_options);
-    auto write_solver_cache = [&config](const repo::PackageIndex& index,
-                                        const std::filesystem::path& generation) {
-      solve::write_solv_cache(index, config.architecture, generation / "packages.solv");
-    };
-    repo::RefreshReport report =
-        repo::refresh_metadata(config, downloader, context.phases, write_solver_cache);
+    repo::RefreshReport report = repo::refresh_metadata(
+        config, downloader, context.phases, solve::solv_cache_writer(config.architecture));
     if (context.json)
       std::fputs((to_json(report, config).dump(2) + "\n").c_str(), stdout);
     else if (!context.quiet)

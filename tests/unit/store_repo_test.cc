@@ -163,7 +163,7 @@ class StoreRepoTest : public ::testing::Test {
     for (std::string line; std::getline(fields, line);)
       values[line.substr(0, line.find(':'))] = line.substr(line.find(": ") + 2);
     return {values["Package"], values["Version"], values["Architecture"],
-            util::sha256_file_hex(deb)};
+            util::digest_file(util::DigestKind::sha256, deb)};
   }
 
   store::ImportedDeb import(const fs::path& deb) {
@@ -295,7 +295,8 @@ TEST_F(StoreRepoTest, BrokenDebIsAnErrorNamingItAndWritesNoRef) {
            " debian-binary control.tar.*"});
 
   for (const fs::path& broken : {truncated, text, no_data}) {
-    store::DebIdentity broken_identity{"fx-broken", "1.0", "amd64", util::sha256_file_hex(broken)};
+    store::DebIdentity broken_identity{"fx-broken", "1.0", "amd64",
+                                       util::digest_file(util::DigestKind::sha256, broken)};
     try {
       m_repo->import_debs({{good, identity(good)}, {broken, broken_identity}}, 2);
       ADD_FAILURE() << broken << " was imported";
@@ -507,7 +508,9 @@ TEST_F(StoreRepoTest, StockOstreeAcceptsTheRepository) {
   run({"ostree", repo, "fsck"});
   std::string metadata =
       run({"ostree", repo, "show", "--print-metadata-key=apt-ostree.deb.sha256", ref});
-  EXPECT_NE(metadata.find(util::sha256_file_hex(tool_path)), std::string::npos) << metadata;
+  EXPECT_NE(metadata.find(util::digest_file(util::DigestKind::sha256, tool_path)),
+            std::string::npos)
+      << metadata;
 }
 
 TEST_F(StoreRepoTest, ErrorsFromTheModuleAreErrors) {

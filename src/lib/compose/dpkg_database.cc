@@ -62,21 +62,6 @@ void write_file(const std::string& path, std::string_view content, mode_t mode) 
   util::write_all(fd.get(), content, path);
 }
 
-std::string md5_file(const std::string& path) {
-  util::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
-  if (fd.get() < 0) fail("cannot read {}: {}", path, std::strerror(errno));
-  util::Digest digest(util::DigestKind::md5);
-  char buffer[1 << 16];
-  for (;;) {
-    ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) fail("cannot read {}: {}", path, std::strerror(errno));
-    if (n == 0) break;
-    digest.update(std::string_view(buffer, static_cast<size_t>(n)));
-  }
-  return digest.finish();
-}
-
 // lstat() that tells "missing" (false) from other failures (Error).
 bool lstat_path(const std::string& path, struct stat& st) {
   if (::lstat(path.c_str(), &st) == 0) return true;
@@ -192,7 +177,7 @@ class DatabaseWriter {
           fail("{} lists {}, which is missing from the tree.", describe_package(package), path);
       }
       if (!S_ISREG(st.st_mode)) continue;
-      md5sums += md5_file(full);
+      md5sums += util::digest_file(util::DigestKind::md5, full);
       md5sums += "  ";
       md5sums.append(path, 1);
       md5sums += '\n';
@@ -247,7 +232,7 @@ class DatabaseWriter {
             "The conffile {} of {} is not a regular file; write the package unpacked and let "
             "dpkg --configure install it.",
             conffile.path, describe_package(package));
-      conffile.hash = md5_file(path);
+      conffile.hash = util::digest_file(util::DigestKind::md5, path);
       ++m_summary.files_hashed;
     }
   }

@@ -126,13 +126,11 @@ void ensure_emulation(std::string_view architecture) {
         architecture);
   if (!fs::exists("/proc/sys/fs/binfmt_misc/register"))
     ::mount("binfmt_misc", "/proc/sys/fs/binfmt_misc", "binfmt_misc", 0, nullptr);
-  for (const char* tool : {"/lib/systemd/systemd-binfmt", "/usr/sbin/update-binfmts"}) {
-    if (fs::exists(entry) || !fs::exists(tool)) continue;
-    if (std::string_view(tool).ends_with("systemd-binfmt"))
-      util::run_process({tool});
-    else
-      util::run_process({tool, "--enable", "qemu-" + *cpu});
-  }
+  // Registered as the machine's own boot would (systemd-binfmt), else by binfmt-support.
+  const std::vector<std::string> registrars[] = {
+      {"/lib/systemd/systemd-binfmt"}, {"/usr/sbin/update-binfmts", "--enable", "qemu-" + *cpu}};
+  for (const std::vector<std::string>& argv : registrars)
+    if (!fs::exists(entry) && fs::exists(argv[0])) util::run_process(argv);
   if (!fs::exists(entry))
     fail(
         "cannot run {} maintainer scripts: qemu-{} is not registered with binfmt_misc ({} is "
@@ -217,10 +215,7 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, store::Rep
     options.proxy = settings.apt_proxy;
     fetch::Downloader downloader(options);
     repo::RefreshReport report = repo::refresh_metadata(
-        view, downloader, phases,
-        [&view](const repo::PackageIndex& index, const fs::path& generation) {
-          solve::write_solv_cache(index, view.architecture, generation / "packages.solv");
-        });
+        view, downloader, phases, solve::solv_cache_writer(view.architecture));
     built.bytes_downloaded += report.bytes_downloaded;
   }
   fs::path generation = view.metadata_dir() / "current";
@@ -236,7 +231,8 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, store::Rep
   request.packages_without_recommends = stage.packages_no_recommends;
   request.excludes = stage.exclude_packages;
   request.release = stage.release;
-  solve::Plan plan = solve::resolve_cached(index, generation, view.architecture, request, phases);
+  solve::Planner planner(index, generation, view.architecture, phases);
+  solve::Plan plan = planner.plan(request);
   std::vector<repo::PackageRecord> records;
   for (const solve::PlanEntry& entry : plan.packages) records.push_back(index.at(entry.index));
 
@@ -377,8 +373,7 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, store::Rep
     solve::ResolveRequest essential;
     essential.variant = solve::Variant::essential;
     essential.excludes = stage.exclude_packages;
-    for (const solve::PlanEntry& entry :
-         solve::resolve_cached(index, generation, view.architecture, essential, phases).packages)
+    for (const solve::PlanEntry& entry : planner.plan(essential).packages)
       essential_closure.emplace(index.at(entry.index).name);
   }
   finish_tree(root, view, extended_states(index, plan, essential_closure));

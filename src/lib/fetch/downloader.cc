@@ -389,17 +389,21 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
 
   // Ctrl-C: every transfer stops where it is; streamed files keep their verified-so-far prefix
   // (a later run resumes from it), empty ones are removed.
+  auto release_handle = [&](Transfer& transfer) {
+    libcurl().multi_remove_handle(m_impl->multi, transfer.easy);
+    libcurl().easy_cleanup(transfer.easy);
+    transfer.easy = nullptr;
+  };
+  // A stopped transfer keeps its prefix for a resume; an empty file is not worth keeping.
+  auto keep_prefix = [&](Transfer& transfer) {
+    if (transfer.fd.get() < 0) return;
+    if (transfer.offset == 0) ::unlink(requests[transfer.index].destination.c_str());
+    transfer.fd.reset();
+  };
   auto abandon_all = [&] {
     for (Transfer& transfer : transfers) {
-      if (transfer.easy) {
-        libcurl().multi_remove_handle(m_impl->multi, transfer.easy);
-        libcurl().easy_cleanup(transfer.easy);
-        transfer.easy = nullptr;
-      }
-      if (transfer.fd.get() >= 0) {
-        if (transfer.offset == 0) ::unlink(requests[transfer.index].destination.c_str());
-        transfer.fd.reset();
-      }
+      if (transfer.easy) release_handle(transfer);
+      keep_prefix(transfer);
     }
   };
 
@@ -449,13 +453,10 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
     int queued = 0;
     while (CURLMsg* message = libcurl().multi_info_read(m_impl->multi, &queued)) {
       if (message->msg != CURLMSG_DONE) continue;
-      CURL* easy = message->easy_handle;
       Transfer* transfer = nullptr;
-      libcurl().easy_getinfo(easy, CURLINFO_PRIVATE, &transfer);
+      libcurl().easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &transfer);
       Next next = finish(*transfer, message->data.result);
-      libcurl().multi_remove_handle(m_impl->multi, easy);
-      libcurl().easy_cleanup(easy);
-      transfer->easy = nullptr;
+      release_handle(*transfer);
       --active;
       const DownloadRequest& request = requests[transfer->index];
       if (next == Next::retry && transfer->attempt < m_options.retries) {
@@ -474,11 +475,7 @@ std::vector<DownloadResult> Downloader::fetch_all(const std::vector<DownloadRequ
         waiting.push_back(transfer);
       } else {
         ++finished;
-        if (transfer->fd.get() >= 0) {
-          // A failed transfer keeps its prefix for a resume; an empty file is not worth keeping.
-          if (transfer->offset == 0) ::unlink(request.destination.c_str());
-          transfer->fd.reset();
-        }
+        keep_prefix(*transfer);
       }
     }
     if (active > 0) libcurl().multi_poll(m_impl->multi, nullptr, 0, 100, nullptr);

@@ -123,7 +123,8 @@ fs::path DebCache::commit(std::string_view sha256, uint64_t size, std::string_vi
   uint64_t actual_size = fs::file_size(partial, error);
   if (error)
     fail("cannot read the download of {} ({}): {}", what, partial.string(), error.message());
-  std::string actual = actual_size == size ? util::sha256_file_hex(partial) : std::string();
+  std::string actual =
+      actual_size == size ? util::digest_file(util::DigestKind::sha256, partial) : std::string();
   if (actual != sha256) {
     fs::remove(partial, error);
     fail(

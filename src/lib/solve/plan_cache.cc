@@ -114,22 +114,29 @@ void PlanCache::store(const ResolveRequest& request, std::string_view architectu
   }
 }
 
-Plan resolve_cached(const repo::PackageIndex& index, const std::filesystem::path& generation_dir,
-                    const std::string& architecture, const ResolveRequest& request,
-                    util::PhaseLog& phases) {
-  PlanCache plans(generation_dir);
+Planner::Planner(const repo::PackageIndex& index, std::filesystem::path generation_dir,
+                 std::string architecture, util::PhaseLog& phases)
+    : m_index(index),
+      m_generation_dir(std::move(generation_dir)),
+      m_architecture(std::move(architecture)),
+      m_phases(phases),
+      m_cache(m_generation_dir) {}
+
+Planner::~Planner() = default;
+
+Plan Planner::plan(const ResolveRequest& request) {
   {
-    util::ScopedPhase phase(phases, "plan-cache");
-    if (auto plan = plans.load(request, architecture, index.size())) return std::move(*plan);
+    util::ScopedPhase phase(m_phases, "plan-cache");
+    if (auto plan = m_cache.load(request, m_architecture, m_index.size())) return std::move(*plan);
   }
-  std::optional<Resolver> resolver;
-  {
-    util::ScopedPhase phase(phases, "load-pool");
+  if (!m_resolver) {
+    util::ScopedPhase phase(m_phases, "load-pool");
     // The Resolver rebuilds and rewrites a missing or stale cache itself.
-    resolver.emplace(index, architecture, generation_dir / "packages.solv");
+    m_resolver =
+        std::make_unique<Resolver>(m_index, m_architecture, m_generation_dir / k_solv_cache_name);
   }
-  Plan plan = resolver->resolve(request, &phases);
-  plans.store(request, architecture, plan);
+  Plan plan = m_resolver->resolve(request, &m_phases);
+  m_cache.store(request, m_architecture, plan);
   return plan;
 }
 

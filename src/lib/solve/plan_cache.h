@@ -12,6 +12,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -37,11 +38,27 @@ class PlanCache {
   std::filesystem::path m_dir;
 };
 
-// The plan for `request` over `index` (the generation's packages.idx): remembered from an earlier
-// run, or resolved (loading the generation's packages.solv) and remembered. Phases: "plan-cache",
-// and on a miss "load-pool", "solve", "order".
-Plan resolve_cached(const repo::PackageIndex& index, const std::filesystem::path& generation_dir,
-                    const std::string& architecture, const ResolveRequest& request,
-                    util::PhaseLog& phases);
+// Answers requests over one index generation (its packages.idx open as `index`): each from the
+// plan cache, or resolved and remembered. The solver pool is loaded on the first miss and kept,
+// so a caller asking several questions (a stage's plan and its essential set) loads it once.
+// Phases: "plan-cache", and on misses "load-pool" (once), "solve", "order".
+class Planner {
+ public:
+  Planner(const repo::PackageIndex& index, std::filesystem::path generation_dir,
+          std::string architecture, util::PhaseLog& phases);
+  ~Planner();
+  Planner(const Planner&) = delete;
+  Planner& operator=(const Planner&) = delete;
+
+  Plan plan(const ResolveRequest& request);
+
+ private:
+  const repo::PackageIndex& m_index;
+  std::filesystem::path m_generation_dir;
+  std::string m_architecture;
+  util::PhaseLog& m_phases;
+  PlanCache m_cache;
+  std::unique_ptr<Resolver> m_resolver;
+};
 
 }  // namespace apt_ostree::solve

@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -84,8 +85,16 @@ class Resolver {
 std::vector<std::string> why(const repo::PackageIndex& index, const Plan& plan,
                              std::string_view name);
 
+// The solver's cache in an index generation directory, beside packages.idx.
+inline constexpr std::string_view k_solv_cache_name = "packages.solv";
+
 // Writes the libsolv pool for `index` to `path` (atomically); called after refresh-md.
 void write_solv_cache(const repo::PackageIndex& index, std::string_view architecture,
                       const std::filesystem::path& path);
+
+// write_solv_cache as refresh_metadata's GenerationHook (repo/refresh.h): every new generation
+// gets GENERATION/packages.solv for `architecture` before it becomes current.
+std::function<void(const repo::PackageIndex&, const std::filesystem::path&)> solv_cache_writer(
+    std::string architecture);
 
 }  // namespace apt_ostree::solve

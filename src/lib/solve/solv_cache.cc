@@ -105,4 +105,12 @@ void write_solv_cache(const repo::PackageIndex& index, std::string_view architec
   write_solv_file(solv, path);
 }
 
+std::function<void(const repo::PackageIndex&, const std::filesystem::path&)> solv_cache_writer(
+    std::string architecture) {
+  return [architecture = std::move(architecture)](const repo::PackageIndex& index,
+                                                  const std::filesystem::path& generation) {
+    write_solv_cache(index, architecture, generation / k_solv_cache_name);
+  };
+}
+
 }  // namespace apt_ostree::solve

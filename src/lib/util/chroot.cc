@@ -108,7 +108,12 @@ int run_in_chroot(const fs::path& root, const ChrootCommand& command) {
     env.push_back(const_cast<char*>(entry.c_str()));
   env.push_back(nullptr);
 
-  // A pipe reports a failed chroot/exec from the child (CLOEXEC: closed by a successful exec).
+  // The child reports a failed chroot or exec through a pipe that a successful exec closes
+  // (CLOEXEC): one fixed-size record, so the parent reads it in one go or not at all.
+  struct StartFailure {
+    bool exec;  // false: chroot/chdir failed
+    int error;
+  };
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0) fail("cannot create a pipe: {}", std::strerror(errno));
   pid_t pid = ::fork();
@@ -120,35 +125,28 @@ int run_in_chroot(const fs::path& root, const ChrootCommand& command) {
     ::dup2(null_fd, 0);
     ::dup2(out, 1);
     ::dup2(out, 2);
-    const char* step = "chroot";
-    bool ok = command.in_root ? ::chroot(root.c_str()) == 0 && ::chdir("/") == 0
-                              : ::chdir(root.c_str()) == 0;
-    if (ok) {
-      step = "exec";
+    StartFailure failure{false, 0};
+    if (command.in_root ? ::chroot(root.c_str()) == 0 && ::chdir("/") == 0
+                        : ::chdir(root.c_str()) == 0) {
+      failure.exec = true;
       ::execve(args[0], args.data(), env.data());
     }
-    int error = errno;
-    [[maybe_unused]] ssize_t written = ::write(report[1], step, std::strlen(step) + 1);
-    written = ::write(report[1], &error, sizeof error);
+    failure.error = errno;
+    [[maybe_unused]] ssize_t written = ::write(report[1], &failure, sizeof failure);
     ::_exit(127);
   }
   ::close(report[1]);
-  char step[16] = {};
-  int child_error = 0;
-  size_t got = 0;
-  for (ssize_t n; (n = ::read(report[0], step + got, 1)) > 0 && step[got] != '\0' && got < 15;)
-    ++got;
-  bool failed_to_start = got > 0;
-  if (failed_to_start) {
-    [[maybe_unused]] ssize_t n = ::read(report[0], &child_error, sizeof child_error);
+  StartFailure failure{};
+  ssize_t got;
+  while ((got = ::read(report[0], &failure, sizeof failure)) < 0 && errno == EINTR) {
   }
   ::close(report[0]);
   int status = 0;
   while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
   }
-  if (failed_to_start)
-    fail("cannot run {} in {}: {} failed: {}", command.argv[0], root.string(), step,
-         std::strerror(child_error));
+  if (got == sizeof failure)
+    fail("cannot run {} in {}: {} failed: {}", command.argv[0], root.string(),
+         failure.exec ? "exec" : "chroot", std::strerror(failure.error));
   if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
   return WEXITSTATUS(status);
 }

@@ -1,13 +1,17 @@
 #include "lib/util/hash.h"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <openssl/evp.h>
+#include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <cstdint>
-#include <fstream>
+#include <cstring>
 
 #include "lib/util/error.h"
+#include "lib/util/fs.h"
 
 namespace apt_ostree::util {
 
@@ -71,14 +75,17 @@ std::string stable_name_hash(std::string_view bytes) {
   return fmt::format("{:016x}", hash);
 }
 
-std::string sha256_file_hex(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) fail("cannot read {}", path.string());
-  Digest digest(DigestKind::sha256);
+std::string digest_file(DigestKind kind, const std::filesystem::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW));
+  if (fd.get() < 0) fail("cannot read {}: {}", path.string(), std::strerror(errno));
+  Digest digest(kind);
   std::array<char, 1 << 16> buffer{};
-  while (in) {
-    in.read(buffer.data(), buffer.size());
-    digest.update({buffer.data(), static_cast<size_t>(in.gcount())});
+  for (;;) {
+    ssize_t n = ::read(fd.get(), buffer.data(), buffer.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) fail("cannot read {}: {}", path.string(), std::strerror(errno));
+    if (n == 0) break;
+    digest.update({buffer.data(), static_cast<size_t>(n)});
   }
   return digest.finish();
 }

@@ -30,6 +30,8 @@ std::string sha256_hex(std::string_view bytes);
 // 64-bit FNV-1a as 16 hex digits: a stable name for a string (cache directory names), with no
 // cryptographic strength and none of OpenSSL's start-up cost (it reads openssl.cnf).
 std::string stable_name_hash(std::string_view bytes);
-std::string sha256_file_hex(const std::filesystem::path& path);
+// The digest (lowercase hex) of a file's contents, read in blocks. A symlink is not followed (the
+// trees hashed here may hold links that point outside them); throws Error naming the file.
+std::string digest_file(DigestKind kind, const std::filesystem::path& path);
 
 }  // namespace apt_ostree::util
