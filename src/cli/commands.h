@@ -15,6 +15,8 @@ void register_resolve(CLI::App& app, Context& context);
 void register_download(CLI::App& app, Context& context);
 void register_cache(CLI::App& app, Context& context);
 void register_compose(CLI::App& app, Context& context);
+// Adds `lint` to the compose command (compose_lint.cc).
+void register_compose_lint(CLI::App& compose, Context& context);
 
 // Adds --mirror, --release, --arch, --components, --keyring to a subcommand.
 void add_repo_options(CLI::App& command, Context& context);

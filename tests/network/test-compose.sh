@@ -5,7 +5,7 @@
 source "$(dirname "$0")/../integration/lib.sh"
 
 source "$APT_OSTREE_SOURCE_DIR/tests/lib/private-apt.sh"
-require_tool curl python3 tar
+require_tool curl python3 tar mmdebstrap
 [ "$(id -u)" -eq 0 ] || skip "compose needs root (chroot, mounts)"
 mirror=$(host_mirror)
 [ -n "$mirror" ] || skip "the host's APT sources name no Debian mirror"
@@ -65,6 +65,32 @@ step "the package store is intact (no script changed a stored file through a har
 if command -v ostree >/dev/null 2>&1; then
   ostree fsck --repo="$CACHE_DIR/repo" >"$TEST_DIR/fsck.out" 2>&1 || { cat "$TEST_DIR/fsck.out" >&2; die "ostree fsck found a damaged store"; }
 fi
+
+step "against mmdebstrap: the same packages, files, merged /usr and apt auto marks"
+# mmdebstrap's tree differs only where it ran apt or copied the host's files: its hostname and
+# resolv.conf come from the host, apt left its lock files, partial directories (owned by _apt)
+# and /run/lock, and dpkg wrote var/lib/dpkg/arch where our database has an empty 'available'.
+printf 'release: bookworm\narchitecture: amd64\nvariant: minbase\n' >"$TEST_DIR/recipe/plain.yaml"
+run_tool -q compose rootfs "$TEST_DIR/recipe/plain.yaml" "$TEST_DIR/plain"
+mmdebstrap --variant=minbase --mode=root --quiet bookworm "$TEST_DIR/mm" "deb $mirror bookworm main" ||
+  die "mmdebstrap failed"
+file_list() {
+  (cd "$1" && find . -path ./proc -prune -o -printf '%p %M %u %g %l\n') | sort |
+    grep -v -E '^\./(etc/hostname|etc/resolv\.conf|run/lock|var/lib/dpkg/(arch|available)|var/(cache/apt/archives|lib/apt/lists)/(lock|partial)) '
+}
+same_set "file list vs mmdebstrap" "$(file_list "$TEST_DIR/mm")" "$(file_list "$TEST_DIR/plain")"
+same_set "packages vs mmdebstrap" \
+  "$(chroot "$TEST_DIR/mm" dpkg-query -W -f='${Package} ${Version} ${Status}\n' | sort)" \
+  "$(chroot "$TEST_DIR/plain" dpkg-query -W -f='${Package} ${Version} ${Status}\n' | sort)"
+same_set "apt-mark showauto vs mmdebstrap" "$(chroot "$TEST_DIR/mm" apt-mark showauto)" \
+  "$(chroot "$TEST_DIR/plain" apt-mark showauto)"
+same_set "extended_states vs mmdebstrap (as a set)" \
+  "$(paste -d' ' - - - - <"$TEST_DIR/mm/var/lib/apt/extended_states" | sort)" \
+  "$(paste -d' ' - - - - <"$TEST_DIR/plain/var/lib/apt/extended_states" | sort)"
+for dir in bin sbin lib lib64; do
+  [ "$(readlink "$TEST_DIR/plain/$dir")" = "usr/$dir" ] || die "/$dir is not the merged-/usr symlink"
+done
+rm -rf "$TEST_DIR/mm" "$TEST_DIR/plain"
 
 step "a tarball of the same recipe, from the warm caches"
 run_tool -q compose rootfs "$TEST_DIR/recipe/minbase.yaml" "$TEST_DIR/minbase.tar.zst"

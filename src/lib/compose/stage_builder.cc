@@ -11,8 +11,12 @@
 #include <optional>
 #include <set>
 
+#include "lib/compose/configure_guards.h"
+#include "lib/compose/diversions.h"
 #include "lib/compose/dpkg_database.h"
 #include "lib/compose/path_filter.h"
+#include "lib/compose/preinst_order.h"
+#include "lib/compose/usr_merge.h"
 #include "lib/deb/architecture.h"
 #include "lib/fetch/downloader.h"
 #include "lib/pkgcache/fetch_packages.h"
@@ -75,38 +79,31 @@ class ScriptRunner {
     for (std::string& entry : extra_environment) command.environment.push_back(std::move(entry));
     command.output_fd = m_fd.get();
     command.in_root = in_root;
+    off_t start = ::lseek(m_fd.get(), 0, SEEK_END);
     int status = util::run_in_chroot(m_tree, command);
     util::throw_if_interrupted(what.c_str());
-    if (status != 0)
-      fail("{} failed (exit status {}); the end of its log {}:\n{}", what, status, m_log.string(),
-           log_tail(m_log));
+    if (status == 0) return;
+    std::string culprit = failed_package(start);
+    fail("{} failed (exit status {}){}; the end of its log {}:\n{}", what, status,
+         culprit.empty() ? "" : ": the maintainer script of " + culprit + " failed",
+         m_log.string(), log_tail(m_log));
   }
 
  private:
+  // The package dpkg names in "error processing package NAME (--configure):" in what the failed
+  // command wrote (from `start` on); empty if none.
+  std::string failed_package(off_t start) const {
+    std::string text = util::read_file(m_log);
+    constexpr std::string_view marker = "error processing package ";
+    size_t at = text.find(marker, std::min<size_t>(start, text.size()));
+    if (at == std::string::npos) return {};
+    at += marker.size();
+    return text.substr(at, text.find_first_of(" \n", at) - at);
+  }
+
   fs::path m_tree;
   fs::path m_log;
   util::UniqueFd m_fd;
-};
-
-// usr/sbin/policy-rc.d answering "do not start" to invoke-rc.d while the tree is configured, so
-// no maintainer script starts a daemon on the build host; removed again however the build ends.
-class ServicesBlocked {
- public:
-  explicit ServicesBlocked(const fs::path& tree) : m_path(tree / "usr/sbin/policy-rc.d") {
-    fs::create_directories(m_path.parent_path());
-    util::write_file_atomic(
-        m_path, "#!/bin/sh\n# apt-ostree: no services start while composing\nexit 101\n");
-    fs::permissions(m_path, fs::perms(0755));
-  }
-  ~ServicesBlocked() {
-    std::error_code ignored;
-    fs::remove(m_path, ignored);
-  }
-  ServicesBlocked(const ServicesBlocked&) = delete;
-  ServicesBlocked& operator=(const ServicesBlocked&) = delete;
-
- private:
-  fs::path m_path;
 };
 
 // Foreign architectures run through qemu-user-static registered with binfmt_misc (with the F
@@ -143,12 +140,15 @@ void ensure_emulation(std::string_view architecture) {
 // later treats the tree like one apt built. The essential set and the seeds (what the variant or
 // the treefile names) are manual.
 std::string extended_states(const repo::PackageIndex& index, const solve::Plan& plan,
-                            const std::set<std::string>& essential_closure) {
+                            const std::set<std::string>& essential_closure,
+                            const std::string& native_architecture) {
   std::map<std::string, std::string> automatic;  // name -> architecture, sorted
   for (const solve::PlanEntry& entry : plan.packages) {
     repo::PackageRecord record = index.at(entry.index);
+    // apt records an Architecture: all package under the native architecture, as it sees it.
     if (entry.pulled_by && !essential_closure.contains(std::string(record.name)))
-      automatic.emplace(record.name, record.architecture);
+      automatic.emplace(record.name,
+                        record.architecture == "all" ? native_architecture : record.architecture);
   }
   std::string text;
   for (const auto& [name, architecture] : automatic)
@@ -201,10 +201,57 @@ void overlay(const fs::path& source, const fs::path& tree) {
          std::string(util::trim(copy.err)));
 }
 
+// dpkg runs each preinst before unpacking the package; `dpkg --configure` never runs them, so
+// they run here, in install order, as dpkg runs them for a first installation, each after its
+// Pre-Depends are configured (preinst_order.h).
+void run_preinsts(ScriptRunner& runner, const std::vector<store::ImportedDeb>& imported,
+                  const std::vector<repo::PackageRecord>& records, const std::string& architecture) {
+  std::vector<PreinstPackage> packages;
+  for (size_t i = 0; i < imported.size(); ++i)
+    packages.push_back({std::string(records[i].name), std::string(records[i].depends),
+                        std::string(records[i].pre_depends), std::string(records[i].provides),
+                        imported[i].metadata.control_members.contains("preinst")});
+  std::vector<std::vector<size_t>> batches = configure_before_preinsts(packages, architecture);
+  for (size_t i = 0; i < imported.size(); ++i) {
+    if (!packages[i].has_preinst) continue;
+    if (!batches[i].empty()) {
+      std::vector<std::string> argv{"/usr/bin/dpkg", "--configure"};
+      for (size_t early : batches[i]) argv.push_back(packages[early].name);
+      runner.run(fmt::format("configuring the pre-dependencies of {}", packages[i].name),
+                 std::move(argv));
+    }
+    DpkgControl control(imported[i].metadata.control, architecture, "preinst");
+    std::string script = "/var/lib/dpkg/info/" + control.database_name() + ".preinst";
+    runner.run(fmt::format("the preinst of {}", control.package()), {script, "install"},
+               {"DPKG_MAINTSCRIPT_PACKAGE=" + control.package(),
+                "DPKG_MAINTSCRIPT_ARCH=" + control.architecture(), "DPKG_MAINTSCRIPT_NAME=preinst",
+                "DPKG_MAINTSCRIPT_PACKAGE_REFCOUNT=1", "DPKG_ADMINDIR=/var/lib/dpkg", "DPKG_ROOT="});
+  }
+}
+
+// Writes the file `path` of the package `commit` to `destination` (a copy, as unpacking writes).
+void place_package_file(store::Repo& repo, const std::string& commit, const std::string& path,
+                        const fs::path& tree, const fs::path& destination) {
+  // Scratch space in the tree's own /tmp: on the same filesystem, and gone with the tree.
+  fs::create_directories(tree / "tmp");
+  util::TempDirGuard scratch(util::make_temp_dir(tree / "tmp", "apt-ostree-diversion"));
+  store::CheckoutOptions options;
+  options.copy_prefixes = {"/"};
+  options.skip = [&path](std::string_view candidate, bool is_directory) {
+    if (!is_directory) return candidate != path;
+    bool above = candidate == "/" || (path.starts_with(candidate) && path.size() > candidate.size() &&
+                                      path[candidate.size()] == '/');
+    return !above;
+  };
+  repo.checkout({commit}, scratch.path(), options);
+  fs::rename(scratch.path() / fs::path(path).relative_path(), destination);
+}
+
 }  // namespace
 
-BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, store::Repo& repo,
-                            const BuildSettings& settings, util::PhaseLog& phases) {
+BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, const fs::path& log,
+                            store::Repo& repo, const BuildSettings& settings,
+                            util::PhaseLog& phases) {
   BuiltStage built;
   repo::RepoConfig view = archive_view(stage, settings);
 
@@ -289,6 +336,9 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, store::Rep
         return is_directory ? filter.excludes_directory(path) : filter.excludes_file(path);
       };
     repo.checkout(commits, tree, options);
+    std::vector<std::string> names;
+    for (const InstalledPackage& package : built.packages) names.push_back(package.name);
+    if (wants_merged_usr(names)) merge_usr(tree);
   }
   util::throw_if_interrupted("unpacking packages");
 
@@ -307,7 +357,6 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, store::Rep
   const fs::path& root = tree;
 
   // configure
-  fs::path log = tree.parent_path() / (tree.filename().string() + ".log");
   built.log = log;
   ScriptRunner runner(root, log);
   {
@@ -315,17 +364,22 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, store::Rep
     ensure_emulation(stage.architecture);
     util::ChrootMounts mounts(root);
     ServicesBlocked blocked(root);
-    // dpkg runs each preinst before unpacking; `dpkg --configure` never runs them, so they run
-    // here, in install order, as dpkg would run them for a first installation.
-    for (const store::ImportedDeb& deb : imported) {
-      if (!deb.metadata.control_members.contains("preinst")) continue;
-      DpkgControl control(deb.metadata.control, stage.architecture, "preinst");
-      std::string script = "/var/lib/dpkg/info/" + control.database_name() + ".preinst";
-      runner.run(
-          fmt::format("the preinst of {}", control.package()), {script, "install"},
-          {"DPKG_MAINTSCRIPT_PACKAGE=" + control.package(),
-           "DPKG_MAINTSCRIPT_ARCH=" + control.architecture(), "DPKG_MAINTSCRIPT_NAME=preinst",
-           "DPKG_MAINTSCRIPT_PACKAGE_REFCOUNT=1", "DPKG_ADMINDIR=/var/lib/dpkg", "DPKG_ROOT="});
+    InitramfsDeferred initramfs(root);
+    run_preinsts(runner, imported, records, stage.architecture);
+    std::vector<Diversion> diversions = read_diversions(root);
+    if (!diversions.empty()) {
+      std::vector<UnpackedPackage> unpacked;
+      for (size_t i = 0; i < imported.size(); ++i)
+        unpacked.push_back({std::string(records[i].name),
+                            DpkgControl(imported[i].metadata.control, stage.architecture,
+                                        "control")
+                                .database_name(),
+                            &imported[i].metadata});
+      apply_diversions(root, diversions, unpacked,
+                       [&](size_t package, const std::string& path, const fs::path& destination) {
+                         place_package_file(repo, imported[package].commit, path, root,
+                                            destination);
+                       });
     }
     if (stage.debconf) {
       fs::path inside = root / "tmp/apt-ostree-debconf-selections";
@@ -337,6 +391,10 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, store::Rep
     }
     runner.run("dpkg --configure -a (the maintainer scripts)",
                {"/usr/bin/dpkg", "--configure", "-a"});
+    for (std::vector<std::string>& command : initramfs.finish()) {
+      std::string what = fmt::format("update-initramfs for the kernel {}", command.back());
+      runner.run(what, std::move(command));
+    }
   }
 
   // customise
@@ -376,7 +434,7 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, store::Rep
     for (const solve::PlanEntry& entry : planner.plan(essential).packages)
       essential_closure.emplace(index.at(entry.index).name);
   }
-  finish_tree(root, view, extended_states(index, plan, essential_closure));
+  finish_tree(root, view, extended_states(index, plan, essential_closure, view.architecture));
   return built;
 }
 

@@ -4,11 +4,13 @@
 //   resolve   variant + packages (+ without Recommends) - exclusions, in install order
 //   fetch     the .debs into the shared package cache (lib/pkgcache)
 //   import    each .deb once into the store as its own commit (lib/store; reused across builds)
-//   unpack    a union checkout of those commits: hardlinks, /etc and /var as copies
+//   unpack    a union checkout of those commits (as copies), in the merged-/usr layout when the
+//             package set asks for it (usr_merge.h)
 //   dpkg-db   var/lib/dpkg as `dpkg --unpack` leaves it (dpkg_database.h)
-//   configure in a chroot of the tree: every preinst, debconf selections, the target's own
-//             `dpkg --configure -a` (services blocked by policy-rc.d, API filesystems mounted
-//             and always unmounted)
+//   configure in a chroot of the tree: every preinst, each after its Pre-Depends are
+//             configured (preinst_order.h), the diversions they made (diversions.h), debconf
+//             selections, the target's own `dpkg --configure -a` (services blocked by policy-rc.d,
+//             API filesystems mounted and always unmounted)
 //   customise files overlay, hostname, units, run (host) and run-chroot hooks, apt sources
 //
 // Each phase is timed into the caller's PhaseLog; maintainer script and hook output goes to the
@@ -50,10 +52,10 @@ struct BuiltStage {
 };
 
 // Builds `stage` (a root stage: `from` is not followed here) into the empty directory `tree`,
-// which must be on the same filesystem as `repo` so unpacking is hardlinks. Throws Error naming
-// the culprit (package, script, hook); the tree is then incomplete and the caller removes it.
+// appending maintainer script and hook output to `log`. Throws Error naming the culprit (package,
+// script, hook); the tree is then incomplete and the caller removes it.
 BuiltStage build_stage_tree(const Stage& stage, const std::filesystem::path& tree,
-                            store::Repo& repo, const BuildSettings& settings,
-                            util::PhaseLog& phases);
+                            const std::filesystem::path& log, store::Repo& repo,
+                            const BuildSettings& settings, util::PhaseLog& phases);
 
 }  // namespace apt_ostree::compose

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -62,6 +63,15 @@ void ChrootMounts::unmount_all() noexcept {
     if (::umount2(it->c_str(), 0) != 0) ::umount2(it->c_str(), MNT_DETACH);
   }
   m_mounted.clear();
+}
+
+void unmount_below(const fs::path& path) {
+  std::vector<fs::path> mounts = mounts_below(path);
+  // Deepest first, and repeated: a stacked mount point appears once per mount.
+  std::sort(mounts.begin(), mounts.end(), std::greater<>());
+  for (const fs::path& mount : mounts)
+    if (::umount2(mount.c_str(), MNT_DETACH) != 0 && errno != EINVAL)
+      fail("cannot unmount {}: {}", mount.string(), std::strerror(errno));
 }
 
 std::vector<fs::path> mounts_below(const fs::path& path) {

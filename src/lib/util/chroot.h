@@ -37,6 +37,10 @@ std::vector<std::filesystem::path> mounts_below(const std::filesystem::path& pat
 // Removes a composed tree: refuses (Error naming the mount) if anything is still mounted in it.
 void remove_tree(const std::filesystem::path& path);
 
+// Detaches every mount at or below `path`, deepest first: what a killed build left mounted in its
+// tree (a live build's ChrootMounts unmounts its own).
+void unmount_below(const std::filesystem::path& path);
+
 struct ChrootCommand {
   std::vector<std::string> argv;         // argv[0] is a path inside the root
   std::vector<std::string> environment;  // "NAME=value", the whole environment

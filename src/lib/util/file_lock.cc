@@ -18,4 +18,14 @@ FileLock::FileLock(const std::filesystem::path& path)
   }
 }
 
+std::optional<FileLock> FileLock::try_acquire(const std::filesystem::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (fd.get() < 0) fail("cannot open the lock file {}: {}", path.string(), std::strerror(errno));
+  while (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
+    if (errno == EWOULDBLOCK) return std::nullopt;
+    if (errno != EINTR) fail("cannot lock {}: {}", path.string(), std::strerror(errno));
+  }
+  return FileLock(std::move(fd));
+}
+
 }  // namespace apt_ostree::util

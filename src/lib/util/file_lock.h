@@ -4,6 +4,7 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 
 #include "lib/util/fs.h"
 
@@ -13,8 +14,11 @@ class FileLock {
  public:
   // Creates `path` if needed and waits for the lock. Throws Error naming the path on failure.
   explicit FileLock(const std::filesystem::path& path);
+  // The lock if no other process holds it, else nullopt (no waiting).
+  static std::optional<FileLock> try_acquire(const std::filesystem::path& path);
 
  private:
+  explicit FileLock(UniqueFd fd) : m_fd(std::move(fd)) {}
   UniqueFd m_fd;
 };
 

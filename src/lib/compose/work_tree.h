@@ -1,0 +1,42 @@
+// The directory a build assembles its tree in: REPO/tmp/apt-ostree-NAME.XXXXXX, on the store's
+// filesystem, with its log next to it (the same name + ".log").
+//
+// A build killed outright (SIGKILL, a crash, a power cut) cannot unmount its tree's API
+// filesystems or remove it, so each work tree carries a lock file held for the life of the build
+// (the kernel drops it when the process dies), and every new work tree first clears the ones
+// whose lock nobody holds: mounts detached, directory removed. Logs are kept, the newest
+// k_kept_logs of them, so a failed build can still be read after the next one.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string_view>
+
+#include "lib/util/file_lock.h"
+
+namespace apt_ostree::compose {
+
+inline constexpr size_t k_kept_logs = 20;
+
+class WorkTree {
+ public:
+  // Clears stale work trees in `work_dir` (created if missing), then makes a fresh, empty one
+  // named after `name` ("rootfs-main").
+  WorkTree(const std::filesystem::path& work_dir, std::string_view name);
+  ~WorkTree();  // removes the tree (refusing if something is still mounted in it) and its lock
+  WorkTree(const WorkTree&) = delete;
+  WorkTree& operator=(const WorkTree&) = delete;
+
+  const std::filesystem::path& path() const { return m_path; }
+  std::filesystem::path log() const;
+
+ private:
+  std::filesystem::path m_path;
+  std::optional<util::FileLock> m_lock;
+};
+
+// Removes the work trees in `work_dir` that no live build holds, unmounting what a killed build
+// left mounted in them, and all but the newest k_kept_logs logs. Returns how many trees it removed.
+size_t clear_stale_work_trees(const std::filesystem::path& work_dir);
+
+}  // namespace apt_ostree::compose
