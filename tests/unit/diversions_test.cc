@@ -7,20 +7,14 @@
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
 #include "lib/util/hash.h"
+#include "temp_tree.h"
 
 using namespace apt_ostree;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Tree {
-  util::TempDirGuard dir{util::make_temp_dir(fs::temp_directory_path(), "diversions-test")};
-  fs::path root = dir.path();
-  void file(const std::string& path, const std::string& content) {
-    fs::create_directories((root / path).parent_path());
-    util::write_file_atomic(root / path, content);
-  }
-};
+using Tree = test_support::TempTree;
 
 deb::DebMetadata metadata(std::vector<std::string> paths, bool ships_md5sums) {
   deb::DebMetadata result;

@@ -4,44 +4,39 @@
 
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
+#include "temp_tree.h"
 
 using namespace apt_ostree;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Tree {
-  util::TempDirGuard dir{util::make_temp_dir(fs::temp_directory_path(), "ostree-layout-test")};
-  fs::path root = dir.path();
-  void file(const std::string& path, const std::string& content = "x") {
-    fs::create_directories((root / path).parent_path());
-    util::write_file_atomic(root / path, content);
-  }
-  // A small merged-/usr Debian tree with a kernel.
-  void debian() {
-    fs::create_directories(root / "usr/bin");
-    fs::create_symlink("usr/bin", root / "bin");
-    file("etc/hostname", "debian\n");
-    file("var/lib/dpkg/status", "Package: bash\n");
-    file("root/.bashrc", "# bashrc\n");
-    fs::create_directories(root / "home");
-    fs::create_directories(root / "opt");
-    fs::create_directories(root / "var/opt");
-    fs::create_directories(root / "media");
-    fs::create_directories(root / "usr/local/bin");
-    file("boot/vmlinuz-6.1.0-9-amd64", "kernel");
-    file("boot/initrd.img-6.1.0-9-amd64", "initramfs");
-    file("boot/config-6.1.0-9-amd64", "config");
-    fs::create_symlink("boot/vmlinuz-6.1.0-9-amd64", root / "vmlinuz");
-    fs::create_directories(root / "usr/lib/modules/6.1.0-9-amd64/kernel");
-  }
-};
+using Tree = test_support::TempTree;
+
+// A small merged-/usr Debian tree with a kernel.
+void make_debian_tree(const test_support::TempTree& tree) {
+  fs::create_directories(tree.root / "usr/bin");
+  fs::create_symlink("usr/bin", tree.root / "bin");
+  tree.file("etc/hostname", "debian\n");
+  tree.file("var/lib/dpkg/status", "Package: bash\n");
+  tree.file("root/.bashrc", "# bashrc\n");
+  fs::create_directories(tree.root / "home");
+  fs::create_directories(tree.root / "opt");
+  fs::create_directories(tree.root / "var/opt");
+  fs::create_directories(tree.root / "media");
+  fs::create_directories(tree.root / "usr/local/bin");
+  tree.file("boot/vmlinuz-6.1.0-9-amd64", "kernel");
+  tree.file("boot/initrd.img-6.1.0-9-amd64", "initramfs");
+  tree.file("boot/config-6.1.0-9-amd64", "config");
+  fs::create_symlink("boot/vmlinuz-6.1.0-9-amd64", tree.root / "vmlinuz");
+  fs::create_directories(tree.root / "usr/lib/modules/6.1.0-9-amd64/kernel");
+}
 
 }  // namespace
 
 TEST(OstreeLayout, DebianTreeGetsTheLayoutStockOstreeDeploys) {
   Tree tree;
-  tree.debian();
+  make_debian_tree(tree);
   compose::OstreeLayout layout = compose::apply_ostree_layout(tree.root);
   ASSERT_EQ(layout.kernel_version, "6.1.0-9-amd64");
   fs::path modules = tree.root / "usr/lib/modules/6.1.0-9-amd64";

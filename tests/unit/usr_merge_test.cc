@@ -4,20 +4,14 @@
 
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
+#include "temp_tree.h"
 
 using namespace apt_ostree;
 namespace fs = std::filesystem;
 
 namespace {
 
-struct Tree {
-  util::TempDirGuard dir{util::make_temp_dir(fs::temp_directory_path(), "usr-merge-test")};
-  fs::path root = dir.path();
-  void file(const std::string& path, const std::string& content) {
-    fs::create_directories((root / path).parent_path());
-    util::write_file_atomic(root / path, content);
-  }
-};
+using Tree = test_support::TempTree;
 
 }  // namespace
 
