@@ -29,41 +29,73 @@ ServicesBlocked::~ServicesBlocked() {
   fs::remove(m_path, ignored);
 }
 
-InitramfsDeferred::InitramfsDeferred(const fs::path& tree)
-    : m_tree(tree), m_tool(tree / "usr/sbin/update-initramfs") {
-  if (!fs::exists(fs::symlink_status(m_tool))) return;
-  m_saved = m_tool;
-  m_saved += ".apt-ostree-deferred";
-  fs::rename(m_tool, m_saved);
-  write_script(m_tool,
-               "#!/bin/sh\n# apt-ostree: the initramfs is built once, after every package is "
-               "configured\nexit 0\n");
+namespace {
+
+// An initramfs generator and how the kernel's postinst hook runs it for one kernel version:
+// initramfs-tools' /etc/kernel/postinst.d/initramfs-tools and dracut's /etc/kernel/postinst.d/dracut.
+struct InitramfsGenerator {
+  const char* path;  // in the tree
+  std::vector<std::string> (*command)(const fs::path& tree, const std::string& version);
+};
+
+const InitramfsGenerator k_generators[] = {
+    {"usr/sbin/update-initramfs",
+     [](const fs::path& tree, const std::string& version) -> std::vector<std::string> {
+       bool exists = fs::exists(tree / "boot" / ("initrd.img-" + version));
+       return {"/usr/sbin/update-initramfs", exists ? "-u" : "-c", "-k", version};
+     }},
+    {"usr/bin/dracut",
+     [](const fs::path&, const std::string& version) -> std::vector<std::string> {
+       return {"/usr/bin/dracut", "-q", "--force", "/boot/initrd.img-" + version, version};
+     }},
+};
+
+fs::path saved_path(const fs::path& tool) {
+  fs::path saved = tool;
+  saved += ".apt-ostree-deferred";
+  return saved;
+}
+
+}  // namespace
+
+InitramfsDeferred::InitramfsDeferred(const fs::path& tree) : m_tree(tree) {
+  for (size_t i = 0; i < std::size(k_generators); ++i) {
+    fs::path tool = tree / k_generators[i].path;
+    if (!fs::exists(fs::symlink_status(tool))) continue;
+    fs::rename(tool, saved_path(tool));
+    m_deferred.push_back(i);
+    write_script(tool,
+                 "#!/bin/sh\n# apt-ostree: the initramfs is built once, after every package is "
+                 "configured\nexit 0\n");
+  }
 }
 
 InitramfsDeferred::~InitramfsDeferred() { restore(); }
 
-void InitramfsDeferred::restore() {
-  if (m_saved.empty()) return;
-  std::error_code ignored;
-  fs::rename(m_saved, m_tool, ignored);
-  m_saved.clear();
+void InitramfsDeferred::restore() noexcept {
+  for (size_t i : m_deferred) {
+    std::error_code ignored;
+    fs::path tool = m_tree / k_generators[i].path;
+    fs::rename(saved_path(tool), tool, ignored);
+  }
 }
 
 std::vector<std::vector<std::string>> InitramfsDeferred::finish() {
-  bool had_tool = !m_saved.empty();
   restore();
+  std::vector<size_t> deferred = std::move(m_deferred);
+  m_deferred.clear();
   std::vector<std::vector<std::string>> commands;
-  if (!had_tool || !fs::is_directory(m_tree / "boot")) return commands;
+  if (deferred.empty() || !fs::is_directory(m_tree / "boot")) return commands;
   std::vector<std::string> versions;
   for (const fs::directory_entry& entry : fs::directory_iterator(m_tree / "boot")) {
     std::string name = entry.path().filename().string();
     if (name.starts_with("vmlinuz-")) versions.push_back(name.substr(8));
   }
   std::sort(versions.begin(), versions.end());
+  // initramfs-tools and dracut conflict, so a tree holds one of them.
+  const InitramfsGenerator& generator = k_generators[deferred.front()];
   for (const std::string& version : versions)
-    commands.push_back({"/usr/sbin/update-initramfs",
-                        fs::exists(m_tree / "boot" / ("initrd.img-" + version)) ? "-u" : "-c",
-                        "-k", version});
+    commands.push_back(generator.command(m_tree, version));
   return commands;
 }
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 namespace apt_ostree::compose {
@@ -20,29 +21,29 @@ class ServicesBlocked {
   std::filesystem::path m_path;
 };
 
-// update-initramfs made a no-op while packages are configured, and run once at the end for every
-// installed kernel. Installing a kernel otherwise builds its initramfs twice: the kernel's
-// postinst hook creates it, and the initramfs-tools trigger (activated by every package that adds
-// an initramfs hook) rebuilds it, with the tree's final contents, when dpkg finishes. The one
-// build at the end is that last one; live-build defers update-initramfs the same way.
+// The initramfs generator (initramfs-tools' update-initramfs or dracut) made a no-op while
+// packages are configured, and run once at the end for every installed kernel. Installing a
+// kernel otherwise builds its initramfs twice: the kernel's postinst hook creates it, and the
+// generator's trigger (activated by every package that adds an initramfs hook) rebuilds it, with
+// the tree's final contents, when dpkg finishes. The one build at the end is that last one;
+// live-build defers update-initramfs the same way.
 class InitramfsDeferred {
  public:
   explicit InitramfsDeferred(const std::filesystem::path& tree);
-  ~InitramfsDeferred();  // puts the real update-initramfs back
+  ~InitramfsDeferred();  // puts the real generators back
   InitramfsDeferred(const InitramfsDeferred&) = delete;
   InitramfsDeferred& operator=(const InitramfsDeferred&) = delete;
 
-  // Puts the real update-initramfs back and returns the commands that build the initramfs of each
-  // kernel in boot/ (vmlinuz-VERSION), to run in the tree; none when the tree has no
-  // update-initramfs.
+  // Puts the real generators back and returns the commands that build the initramfs of each
+  // kernel in boot/ (vmlinuz-VERSION) as the kernel's postinst hook would, to run in the tree;
+  // none when the tree has no generator.
   std::vector<std::vector<std::string>> finish();
 
  private:
-  void restore();
+  void restore() noexcept;
 
   std::filesystem::path m_tree;
-  std::filesystem::path m_tool;   // usr/sbin/update-initramfs
-  std::filesystem::path m_saved;  // the real one while the stub stands in
+  std::vector<size_t> m_deferred;  // the generators (configure_guards.cc) standing in as stubs
 };
 
 }  // namespace apt_ostree::compose

@@ -392,7 +392,7 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, const fs::
     runner.run("dpkg --configure -a (the maintainer scripts)",
                {"/usr/bin/dpkg", "--configure", "-a"});
     for (std::vector<std::string>& command : initramfs.finish()) {
-      std::string what = fmt::format("update-initramfs for the kernel {}", command.back());
+      std::string what = fmt::format("building the initramfs of the kernel {}", command.back());
       runner.run(what, std::move(command));
     }
   }
