@@ -182,6 +182,7 @@ expect_fail "$APT_OSTREE" --cache-dir "$TEST_DIR/cache-unknown" compose rootfs \
   --keyring "$FIXTURE_KEYRING" "$TEST_DIR/recipe/unknown.yaml" "$TEST_DIR/unknown-tree"
 [ "$FAIL_CODE" -eq 2 ] || die "an unknown package exited $FAIL_CODE, not 2 (usage error)"
 expect_contains "$FAIL_STDERR" "fx-no-such-package"
+expect_contains "$FAIL_STDERR" "unknown.yaml:" "the error (it names the treefile line)"
 [ ! -e "$TEST_DIR/unknown-tree" ] || die "a failed compose left its destination"
 downloads=$(tail -n +"$((requests_before + 1))" "$HTTP_LOG" | grep '"GET /pool/' || true)
 [ -z "$downloads" ] || die "packages were downloaded although one is unknown: $downloads"

@@ -12,10 +12,10 @@
 #include <set>
 
 #include "lib/compose/configure_guards.h"
+#include "lib/compose/configure_order.h"
 #include "lib/compose/diversions.h"
 #include "lib/compose/dpkg_database.h"
 #include "lib/compose/path_filter.h"
-#include "lib/compose/preinst_order.h"
 #include "lib/compose/usr_merge.h"
 #include "lib/deb/architecture.h"
 #include "lib/fetch/downloader.h"
@@ -202,24 +202,28 @@ void overlay(const fs::path& source, const fs::path& tree) {
 }
 
 // dpkg runs each preinst before unpacking the package; `dpkg --configure` never runs them, so
-// they run here, in install order, as dpkg runs them for a first installation, each after its
-// Pre-Depends are configured (preinst_order.h).
-void run_preinsts(ScriptRunner& runner, const std::vector<store::ImportedDeb>& imported,
-                  const std::vector<repo::PackageRecord>& records, const std::string& architecture) {
-  std::vector<PreinstPackage> packages;
+// they run here, as dpkg runs them for a first installation, interleaved with the configure steps
+// that give them the essential set and their Pre-Depends configured (configure_order.h).
+void run_preinsts_and_early_configures(ScriptRunner& runner,
+                                       const std::vector<store::ImportedDeb>& imported,
+                                       const std::vector<repo::PackageRecord>& records,
+                                       const std::string& architecture) {
+  std::vector<ConfigurePackage> packages;
   for (size_t i = 0; i < imported.size(); ++i)
     packages.push_back({std::string(records[i].name), std::string(records[i].depends),
                         std::string(records[i].pre_depends), std::string(records[i].provides),
+                        records[i].essential,
                         imported[i].metadata.control_members.contains("preinst")});
-  std::vector<std::vector<size_t>> batches = configure_before_preinsts(packages, architecture);
-  for (size_t i = 0; i < imported.size(); ++i) {
-    if (!packages[i].has_preinst) continue;
-    if (!batches[i].empty()) {
+  for (const DpkgStep& step : configure_steps(packages, architecture)) {
+    if (step.kind == DpkgStep::Kind::configure) {
       std::vector<std::string> argv{"/usr/bin/dpkg", "--configure"};
-      for (size_t early : batches[i]) argv.push_back(packages[early].name);
-      runner.run(fmt::format("configuring the pre-dependencies of {}", packages[i].name),
+      for (size_t index : step.packages) argv.push_back(packages[index].name);
+      runner.run(fmt::format("dpkg --configure of {} packages needed first ({}, ...)",
+                             step.packages.size(), packages[step.packages.front()].name),
                  std::move(argv));
+      continue;
     }
+    size_t i = step.packages.front();
     DpkgControl control(imported[i].metadata.control, architecture, "preinst");
     std::string script = "/var/lib/dpkg/info/" + control.database_name() + ".preinst";
     runner.run(fmt::format("the preinst of {}", control.package()), {script, "install"},
@@ -245,6 +249,21 @@ void place_package_file(store::Repo& repo, const std::string& commit, const std:
   };
   repo.checkout({commit}, scratch.path(), options);
   fs::rename(scratch.path() / fs::path(path).relative_path(), destination);
+}
+
+// The plan; a package the archive cannot install is reported at the treefile line naming it.
+solve::Plan plan_naming_the_treefile_line(solve::Planner& planner,
+                                          const solve::ResolveRequest& request,
+                                          const Stage& stage) {
+  try {
+    return planner.plan(request);
+  } catch (const solve::BadRequest& error) {
+    for (const char* key : {"packages", "packages-no-recommends", "exclude-packages"})
+      if (stage.origins.contains({key, error.request()}))
+        throw Error(fmt::format("{}: {}", stage.origin(key, error.request()).text(), error.what()),
+                    error.code());
+    throw;
+  }
 }
 
 }  // namespace
@@ -279,7 +298,7 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, const fs::
   request.excludes = stage.exclude_packages;
   request.release = stage.release;
   solve::Planner planner(index, generation, view.architecture, phases);
-  solve::Plan plan = planner.plan(request);
+  solve::Plan plan = plan_naming_the_treefile_line(planner, request, stage);
   std::vector<repo::PackageRecord> records;
   for (const solve::PlanEntry& entry : plan.packages) records.push_back(index.at(entry.index));
 
@@ -365,7 +384,7 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, const fs::
     util::ChrootMounts mounts(root);
     ServicesBlocked blocked(root);
     InitramfsDeferred initramfs(root);
-    run_preinsts(runner, imported, records, stage.architecture);
+    run_preinsts_and_early_configures(runner, imported, records, stage.architecture);
     std::vector<Diversion> diversions = read_diversions(root);
     if (!diversions.empty()) {
       std::vector<UnpackedPackage> unpacked;

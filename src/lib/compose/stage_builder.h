@@ -7,10 +7,11 @@
 //   unpack    a union checkout of those commits (as copies), in the merged-/usr layout when the
 //             package set asks for it (usr_merge.h)
 //   dpkg-db   var/lib/dpkg as `dpkg --unpack` leaves it (dpkg_database.h)
-//   configure in a chroot of the tree: every preinst, each after its Pre-Depends are
-//             configured (preinst_order.h), the diversions they made (diversions.h), debconf
-//             selections, the target's own `dpkg --configure -a` (services blocked by policy-rc.d,
-//             API filesystems mounted and always unmounted)
+//   configure in a chroot of the tree: the essential set configured first, every preinst after
+//             its Pre-Depends are configured (configure_order.h), the diversions they made
+//             (diversions.h), debconf selections, the target's own `dpkg --configure -a`, one
+//             initramfs per kernel (services blocked by policy-rc.d, API filesystems mounted and
+//             always unmounted; configure_guards.h)
 //   customise files overlay, hostname, units, run (host) and run-chroot hooks, apt sources
 //
 // Each phase is timed into the caller's PhaseLog; maintainer script and hook output goes to the

@@ -80,7 +80,7 @@ std::vector<bool> Resolver::Impl::excluded_records(const std::vector<std::string
   for (const std::string& name : excludes) {
     auto [first, last] = index.equal_range(name);
     if (first == last)
-      throw Error(unknown_package_message(index, name, "package in --exclude"), ExitCode::usage);
+      throw BadRequest(unknown_package_message(index, name, "package in --exclude"), name);
     for (size_t i = first; i < last; ++i) excluded[i] = true;
   }
   return excluded;
@@ -113,11 +113,11 @@ size_t Resolver::Impl::requested_record(std::string_view request,
     if (providers.size() > 1) {
       std::vector<std::string> names;
       for (Id p : providers) names.emplace_back(pool_id2str(pool, pool->solvables[p].name));
-      throw Error(fmt::format("'{}' is a virtual package provided by {}; name the one to install",
-                              name, fmt::join(names, ", ")),
-                  ExitCode::usage);
+      throw BadRequest(fmt::format("'{}' is a virtual package provided by {}; name the one to install",
+                                   name, fmt::join(names, ", ")),
+                       std::string(request));
     }
-    throw Error(unknown_package_message(index, name), ExitCode::usage);
+    throw BadRequest(unknown_package_message(index, name), std::string(request));
   }
   std::optional<size_t> found;
   if (version.empty()) {

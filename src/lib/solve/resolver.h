@@ -21,9 +21,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "lib/repo/package_index.h"
+#include "lib/util/error.h"
 #include "lib/util/timer.h"
 
 namespace apt_ostree::solve {
@@ -32,6 +34,19 @@ namespace apt_ostree::solve {
 enum class Variant { none, essential, apt, required, minbase, buildd, important, standard };
 std::optional<Variant> parse_variant(std::string_view name);
 std::string_view to_string(Variant variant);
+
+// A request naming a package the archive view cannot install (unknown, or a virtual package with
+// several providers): the message says why, `request` is the entry of the request as written
+// ("foo" or "foo=1.0"), so a caller can point at where it came from (a treefile line).
+class BadRequest : public Error {
+ public:
+  BadRequest(const std::string& message, std::string request)
+      : Error(message, ExitCode::usage), m_request(std::move(request)) {}
+  const std::string& request() const { return m_request; }
+
+ private:
+  std::string m_request;
+};
 
 struct ResolveRequest {
   Variant variant = Variant::none;
