@@ -12,9 +12,9 @@
 using namespace apt_ostree;
 namespace fs = std::filesystem;
 
-namespace {
-
 using Tree = test_support::TempTree;
+
+namespace {
 
 deb::DebMetadata metadata(std::vector<std::string> paths, bool ships_md5sums) {
   deb::DebMetadata result;

@@ -9,11 +9,7 @@
 using namespace apt_ostree;
 namespace fs = std::filesystem;
 
-namespace {
-
 using Tree = test_support::TempTree;
-
-}  // namespace
 
 TEST(UsrMerge, WantedWhenThePackageSetSaysSo) {
   EXPECT_TRUE(compose::wants_merged_usr({"bash", "usr-is-merged"}));

@@ -11,11 +11,7 @@
 using namespace apt_ostree;
 namespace fs = std::filesystem;
 
-namespace {
-
 using Tree = test_support::TempTree;
-
-}  // namespace
 
 TEST(VarTmpfiles, VarBecomesLinesAndFactoryFiles) {
   Tree tree;
