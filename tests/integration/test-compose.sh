@@ -91,6 +91,8 @@ audit=$(chroot "$tree" dpkg --audit)
 
 step "maintainer scripts ran once each, in dpkg's order, with dpkg's arguments and environment"
 log=$tree/var/lib/fx/scripts.log
+grep -qx 'fx-order-base sees / with mode 755' "$log" ||
+  die "maintainer scripts saw the tree's root as $(grep 'sees / with mode' "$log"), not 755 (a script that drops root could not reach /etc)"
 [ -f "$log" ] || die "no maintainer script wrote $log"
 # line_of REGEX: the line number of the only line of the log matching REGEX.
 line_of() {

@@ -161,7 +161,6 @@ std::string extended_states(const repo::PackageIndex& index, const solve::Plan& 
 // makes its own), and none of the logs and caches that differ from build to build.
 void finish_tree(const fs::path& tree, const repo::RepoConfig& view,
                  const std::string& auto_installed) {
-  fs::permissions(tree, fs::perms(0755));
   fs::create_directories(tree / "etc/apt");
   util::write_file_atomic(
       tree / "etc/apt/sources.list",
@@ -273,6 +272,9 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, const fs::
                             util::PhaseLog& phases) {
   BuiltStage built;
   repo::RepoConfig view = archive_view(stage, settings);
+  // The tree's root is the chroot's /: a work directory made private (0700) would keep every
+  // script that drops root (exim's configuration check, su, runuser) out of /etc.
+  fs::permissions(tree, fs::perms(0755));
 
   // refresh
   if (!settings.offline) {
