@@ -1,9 +1,10 @@
 #include "lib/compose/configure_guards.h"
 
-#include <algorithm>
+#include <iterator>
 #include <string>
 #include <system_error>
 
+#include "lib/compose/boot_kernels.h"
 #include "lib/util/fs.h"
 
 namespace apt_ostree::compose {
@@ -85,16 +86,10 @@ std::vector<std::vector<std::string>> InitramfsDeferred::finish() {
   std::vector<size_t> deferred = std::move(m_deferred);
   m_deferred.clear();
   std::vector<std::vector<std::string>> commands;
-  if (deferred.empty() || !fs::is_directory(m_tree / "boot")) return commands;
-  std::vector<std::string> versions;
-  for (const fs::directory_entry& entry : fs::directory_iterator(m_tree / "boot")) {
-    std::string name = entry.path().filename().string();
-    if (name.starts_with("vmlinuz-")) versions.push_back(name.substr(8));
-  }
-  std::sort(versions.begin(), versions.end());
+  if (deferred.empty()) return commands;
   // initramfs-tools and dracut conflict, so a tree holds one of them.
   const InitramfsGenerator& generator = k_generators[deferred.front()];
-  for (const std::string& version : versions)
+  for (const std::string& version : boot_kernel_versions(m_tree))
     commands.push_back(generator.command(m_tree, version));
   return commands;
 }

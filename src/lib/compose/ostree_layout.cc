@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <vector>
 
+#include "lib/compose/boot_kernels.h"
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
 
@@ -18,13 +19,7 @@ bool exists_no_follow(const fs::path& path) { return fs::exists(fs::symlink_stat
 
 // The version of the one kernel in /boot (vmlinuz-$kver), if any.
 std::optional<std::string> find_kernel(const fs::path& tree) {
-  std::vector<std::string> versions;
-  if (fs::is_directory(tree / "boot"))
-    for (const fs::directory_entry& entry : fs::directory_iterator(tree / "boot")) {
-      std::string name = entry.path().filename().string();
-      if (name.starts_with("vmlinuz-") && entry.is_regular_file())
-        versions.push_back(name.substr(std::string_view("vmlinuz-").size()));
-    }
+  std::vector<std::string> versions = boot_kernel_versions(tree);
   if (versions.empty()) return std::nullopt;
   if (versions.size() > 1)
     fail(

@@ -3,8 +3,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
 
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
@@ -18,13 +16,6 @@ namespace {
 // The top-level directories convert-usrmerge merges; the biarch ones exist on some architectures.
 constexpr const char* k_merged_directories[] = {"bin",   "sbin",  "lib",   "lib32",
                                                 "lib64", "libo32", "libx32"};
-
-struct stat lstat_or_fail(const fs::path& path) {
-  struct stat status {};
-  if (::lstat(path.c_str(), &status) != 0)
-    fail("cannot merge /usr: cannot stat {}: {}", path.string(), std::strerror(errno));
-  return status;
-}
 
 // Where a symlink at `link` (a path inside the tree, "/bin/foo") points, inside the tree and
 // spelled as after the merge ("/usr/bin/foo" for "/bin/foo").
@@ -54,7 +45,7 @@ void move_entries(const fs::path& tree, const fs::path& from, const fs::path& to
     fs::path source = from / name, target = to / name;
     fs::path source_on_disk = tree / source.relative_path();
     fs::path target_on_disk = tree / target.relative_path();
-    struct stat source_status = lstat_or_fail(source_on_disk);
+    struct stat source_status = util::lstat_or_fail(source_on_disk);
     struct stat target_status {};
     if (::lstat(target_on_disk.c_str(), &target_status) != 0) {
       fs::rename(source_on_disk, target_on_disk);

@@ -28,14 +28,6 @@ std::string tmpfiles_field(const std::string& path) {
   return quoted + "\"";
 }
 
-struct stat lstat_or_fail(const fs::path& path) {
-  struct stat status {};
-  if (::lstat(path.c_str(), &status) != 0)
-    fail("cannot convert /var to tmpfiles.d: cannot stat {}: {}", path.string(),
-         std::strerror(errno));
-  return status;
-}
-
 // Creates `factory`'s parent directories as copies of the /var directories they stand for.
 void make_factory_parents(const fs::path& tree, const fs::path& factory_root,
                           const fs::path& relative) {
@@ -46,7 +38,7 @@ void make_factory_parents(const fs::path& tree, const fs::path& factory_root,
     built /= part;
     original /= part;
     if (fs::exists(built)) continue;
-    struct stat status = lstat_or_fail(original);
+    struct stat status = util::lstat_or_fail(original);
     fs::create_directory(built);
     ::chmod(built.c_str(), status.st_mode & 07777);
     if (::lchown(built.c_str(), status.st_uid, status.st_gid) != 0)
@@ -78,7 +70,7 @@ class VarConverter {
     fs::path on_disk = m_tree / "var" / relative;
     std::string path = "/var/" + relative.string();
     bool declared = m_declared.covers(path);
-    struct stat status = lstat_or_fail(on_disk);
+    struct stat status = util::lstat_or_fail(on_disk);
     if (S_ISDIR(status.st_mode)) {
       if (!declared) {
         add_line(fmt::format("d {} {:04o} {} {} - -", tmpfiles_field(path), status.st_mode & 07777,

@@ -142,4 +142,11 @@ void link_or_copy(const fs::path& source, const fs::path& target) {
   }
 }
 
+struct stat lstat_or_fail(const fs::path& path) {
+  struct stat status {};
+  if (::lstat(path.c_str(), &status) != 0)
+    fail("cannot stat {}: {}", path.string(), std::strerror(errno));
+  return status;
+}
+
 }  // namespace apt_ostree::util

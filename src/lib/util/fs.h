@@ -2,6 +2,8 @@
 // (or a crash) never sees half a file.
 #pragma once
 
+#include <sys/stat.h>
+
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -41,6 +43,9 @@ void replace_symlink(const std::filesystem::path& link, const std::filesystem::p
 // Makes `target` a hardlink to `source` (a copy when they are on different filesystems), replacing
 // what is there atomically; a target that already is a link to `source` is left alone.
 void link_or_copy(const std::filesystem::path& source, const std::filesystem::path& target);
+
+// lstat(2) of `path` (a symlink is not followed); throws Error naming the path if it fails.
+struct stat lstat_or_fail(const std::filesystem::path& path);
 
 // Owns a file descriptor and closes it.
 class UniqueFd {
