@@ -72,14 +72,16 @@ void add_build_options(CLI::App& command, ComposeOptions& options, Context& cont
 // A stage built into a fresh work tree under the store's tmp/ (removed when this goes away).
 class BuiltTree {
  public:
+  // `link_store_files`: see compose::BuildSettings.
   BuiltTree(const compose::Stage& stage, const ComposeOptions& options, Context& context,
-            const char* command) {
+            const char* command, bool link_store_files) {
     if (::geteuid() != 0)
       fail("compose {} needs root: it chroots into the tree to run maintainer scripts", command);
     compose::BuildSettings settings;
     settings.cache_root = context.cache_root();
     settings.offline = options.offline;
     settings.jobs = options.jobs;
+    settings.link_store_files = link_store_files;
     settings.apt_proxy = context.apt_proxy;
     settings.progress = util::progress_mode_for_stderr(context.quiet || context.json);
     if (!context.keyrings.empty())
@@ -93,8 +95,7 @@ class BuiltTree {
     std::unique_ptr<store::Repo> store =
         store::open_repo(store_path, store::RepoMode::bare, true);
     m_tree.emplace(store_path / "tmp", std::string(command) + "-" + stage.name);
-    m_built = compose::build_stage_tree(stage, m_tree->path(), m_tree->log(), *store, settings,
-                                        context.phases);
+    m_built = compose::build_stage_tree(stage, *m_tree, *store, settings, context.phases);
   }
 
   const fs::path& path() const { return m_tree->path(); }
@@ -171,7 +172,9 @@ void register_rootfs(CLI::App& compose, Context& context) {
       fail("{} already exists; choose a new directory or file name", *dest);
     compose::Recipe recipe = compose::parse_treefile(options->treefile, deb::host_architecture());
     const compose::Stage& stage = exported_root_stage(recipe);
-    BuiltTree tree(stage, *options, context, "rootfs");
+    // A directory is handed over and must not share files with the store; a tarball is
+    // written from the tree, which is then removed.
+    BuiltTree tree(stage, *options, context, "rootfs", compose::is_tarball_name(*dest));
     {
       util::ScopedPhase phase(context.phases, "export");
       compose::export_rootfs(tree.path(), *dest);
@@ -211,7 +214,7 @@ void register_tree(CLI::App& compose, Context& context) {
         store::open_repo(*repo_path, store::RepoMode::archive, true);
     std::optional<std::string> parent = repo->resolve_ref(stage.ref);
 
-    BuiltTree tree(stage, *options, context, "tree");
+    BuiltTree tree(stage, *options, context, "tree", /*link_store_files=*/true);
     compose::OstreeLayout layout;
     {
       util::ScopedPhase phase(context.phases, "postprocess");

@@ -56,6 +56,9 @@ cat >"$TEST_DIR/recipe/inside.sh" <<'SH'
 #!/bin/sh
 set -e
 dpkg-query -W -f='${Package}\n' >/etc/fx-run-chroot-hook
+# An in-place edit of a packaged file: in a tree hardlinked to the package store (tarballs,
+# compose tree) it must reach this tree only, never the store's copy.
+echo "edited in place by the run-chroot hook" >>/usr/share/fx-trigger/item
 SH
 chmod +x "$TEST_DIR/recipe/host.sh" "$TEST_DIR/recipe/inside.sh"
 main_packages="fx-sysroot, fx-order-app, fx-conffile, fx-divert, fx-diverted, fx-trigger-file"
@@ -163,6 +166,25 @@ grep -q '^crw-rw-rw- 0/0 .* \./dev/null$' "$TEST_DIR/tar.list" || die "the tarba
 tar --zstd -xOf "$TEST_DIR/tree.tar.zst" ./var/lib/dpkg/status |
   cmp -s - "$tree/var/lib/dpkg/status" ||
   die "the tarball's dpkg status differs from the directory tree's"
+# The tarball's tree is hardlinked to the store under a copy-up view, the directory's is copies:
+# the same files either way (names, types, modes, owners, link targets, contents).
+listing() {  # listing DIR: one line per path
+  (cd "$1" && find . -mindepth 1 -printf '%p %y %m %U:%G %l\n' | sort &&
+    find . -type f -print0 | sort -z | xargs -0 sha256sum)
+}
+mkdir "$TEST_DIR/tar-tree" && tar --zstd -xpf "$TEST_DIR/tree.tar.zst" -C "$TEST_DIR/tar-tree"
+# (The run hook's file names the random work tree.)
+diff <(listing "$tree" | grep -v -e '\./etc/fx-run-hook' -e '\./dev/') \
+  <(listing "$TEST_DIR/tar-tree" | grep -v -e '\./etc/fx-run-hook' -e '\./dev/') >&2 ||
+  die "the tarball's files differ from the directory tree's"
+grep -q "edited in place" "$TEST_DIR/tar-tree/usr/share/fx-trigger/item" ||
+  die "the run-chroot hook's in-place edit is missing from the tarball"
+ostree fsck --repo="$CACHE_DIR/repo" >/dev/null 2>&1 ||
+  die "the package store is corrupt after an in-place edit in a hardlinked tree"
+stored=$(ostree cat --repo="$CACHE_DIR/repo" \
+  "$(ostree refs --repo="$CACHE_DIR/repo" | grep fx-trigger-file)" /usr/share/fx-trigger/item)
+[ "$stored" = "an item fx-trigger-watch indexes" ] ||
+  die "the in-place edit reached the package store: '$stored'"
 no_mounts_below "compose rootfs into a tarball"
 no_work_trees "compose rootfs into a tarball"
 
@@ -208,9 +230,9 @@ greeting=$(cat "$tree/usr/share/fx/greeting" 2>/dev/null || true)
 [ "$greeting" = "replacement greeting of fx-divert" ] ||
   die "/usr/share/fx/greeting holds '$greeting', not fx-divert's own file"
 
-step "dpkg --verify: every file as its package shipped it"
+step "dpkg --verify: every file as its package shipped it, but the one the hook edited"
 verify=$(chroot "$tree" dpkg --verify)
-[ -z "$verify" ] || die "dpkg --verify reports: $verify"
+[ "$verify" = "??5??????   /usr/share/fx-trigger/item" ] || die "dpkg --verify reports: $verify"
 
 step "a Pre-Depends chain: each pre-dependency is configured before the next preinst runs"
 treefile chain "fx-sysroot, fx-chain-c"

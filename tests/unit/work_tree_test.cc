@@ -7,20 +7,25 @@
 using namespace apt_ostree;
 namespace fs = std::filesystem;
 
-TEST(WorkTree, FreshTreeWithLogBesideItRemovedAtTheEnd) {
+TEST(WorkTree, FreshTreeAndScratchWithLogBesideThemRemovedAtTheEnd) {
   util::TempDirGuard dir(util::make_temp_dir(fs::temp_directory_path(), "work-tree-test"));
-  fs::path tree;
+  fs::path directory;
   {
     compose::WorkTree work(dir.path() / "tmp", "rootfs-main");
-    tree = work.path();
-    EXPECT_TRUE(fs::is_directory(tree));
-    EXPECT_TRUE(fs::is_empty(tree));
-    EXPECT_TRUE(tree.filename().string().starts_with("apt-ostree-rootfs-main."));
-    EXPECT_EQ(work.log().string(), tree.string() + ".log");
-    util::write_file_atomic(tree / "file", "x");
+    directory = work.path().parent_path();
+    EXPECT_EQ(work.scratch().parent_path(), directory);
+    EXPECT_NE(work.scratch(), work.path());
+    for (const fs::path& path : {work.path(), work.scratch()}) {
+      EXPECT_TRUE(fs::is_directory(path));
+      EXPECT_TRUE(fs::is_empty(path));
+    }
+    EXPECT_TRUE(directory.filename().string().starts_with("apt-ostree-rootfs-main."));
+    EXPECT_EQ(work.log().string(), directory.string() + ".log");
+    util::write_file_atomic(work.path() / "file", "x");
+    util::write_file_atomic(work.scratch() / "file", "x");
   }
-  EXPECT_FALSE(fs::exists(tree));
-  EXPECT_FALSE(fs::exists(tree.string() + ".lock"));
+  EXPECT_FALSE(fs::exists(directory));
+  EXPECT_FALSE(fs::exists(directory.string() + ".lock"));
 }
 
 TEST(WorkTree, StaleTreesAreClearedLiveOnesAndOtherFilesKept) {

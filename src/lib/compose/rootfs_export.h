@@ -9,9 +9,9 @@ namespace apt_ostree::compose {
 // True for the names export_rootfs writes as a tarball: .tar, .tar.gz/.tgz, .tar.xz, .tar.zst.
 bool is_tarball_name(const std::filesystem::path& dest);
 
-// Hands `tree` (made of copies, never hardlinks into the store, and no longer needed) over as
-// `dest`, which must not exist: the directory itself, moved when on the same filesystem and
-// copied otherwise, or a tarball compressed as its name says (numeric owners, extended
+// Hands `tree` (no longer needed; made of copies when `dest` is a directory, as the directory is
+// the tree itself, moved when on the same filesystem and copied otherwise) over as `dest`, which
+// must not exist: that directory, or a tarball compressed as its name says (numeric owners, extended
 // attributes, entries sorted); with the device nodes and /dev links a Debian root filesystem
 // carries (mmdebstrap's set). Written beside `dest` and renamed, so `dest` is complete or absent;
 // throws Error naming `dest` on failure.

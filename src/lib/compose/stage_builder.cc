@@ -12,6 +12,7 @@
 #include <set>
 
 #include "lib/compose/configure_guards.h"
+#include "lib/compose/copy_up_view.h"
 #include "lib/compose/configure_order.h"
 #include "lib/compose/diversions.h"
 #include "lib/compose/dpkg_database.h"
@@ -267,10 +268,10 @@ solve::Plan plan_naming_the_treefile_line(solve::Planner& planner,
 
 }  // namespace
 
-BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, const fs::path& log,
-                            store::Repo& repo, const BuildSettings& settings,
-                            util::PhaseLog& phases) {
+BuiltStage build_stage_tree(const Stage& stage, const WorkTree& work, store::Repo& repo,
+                            const BuildSettings& settings, util::PhaseLog& phases) {
   BuiltStage built;
+  const fs::path& tree = work.path();
   repo::RepoConfig view = archive_view(stage, settings);
   // The tree's root is the chroot's /: a work directory made private (0700) would keep every
   // script that drops root (exim's configuration check, su, runuser) out of /etc.
@@ -341,17 +342,15 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, const fs::
 
   // unpack
   PathFilter filter(stage.path_exclude, stage.path_include);
+  bool hardlinked = settings.link_store_files && copy_up_views_work(work.scratch());
   {
     util::ScopedPhase phase(phases, "unpack");
     std::vector<std::string> commits;
     for (const store::ImportedDeb& deb : imported) commits.push_back(deb.commit);
     store::CheckoutOptions options;
-    // Every file a copy, not a hardlink into the store: a maintainer script that changes a file
-    // in place (setcap on ping, dpkg-statoverride, usrmerge's conversion) would otherwise change
-    // the stored object shared by every tree. rpm-ostree's answer, a rofiles-fuse copy-up view,
-    // breaks bookworm's usrmerge conversion (FUSE leaves .fuse_hidden files where it expects
-    // symlinks), so the tree is written as copies; the store still saves every decompression.
-    options.copy_prefixes = {"/"};
+    // Hardlinks into the store, guarded by a copy-up view from here on (copy_up_view.h), or
+    // copies where that cannot be.
+    if (!hardlinked) options.copy_prefixes = {"/"};
     if (!filter.empty())
       options.skip = [&filter](std::string_view path, bool is_directory) {
         return is_directory ? filter.excludes_directory(path) : filter.excludes_file(path);
@@ -362,6 +361,8 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, const fs::
     if (wants_merged_usr(names)) merge_usr(tree);
   }
   util::throw_if_interrupted("unpacking packages");
+  std::optional<CopyUpView> copy_up;
+  if (hardlinked) copy_up.emplace(tree, work.scratch());
 
   // dpkg-db
   {
@@ -378,8 +379,8 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, const fs::
   const fs::path& root = tree;
 
   // configure
-  built.log = log;
-  ScriptRunner runner(root, log);
+  built.log = work.log();
+  ScriptRunner runner(root, built.log);
   {
     util::ScopedPhase phase(phases, "configure");
     ensure_emulation(stage.architecture);
@@ -456,6 +457,10 @@ BuiltStage build_stage_tree(const Stage& stage, const fs::path& tree, const fs::
       essential_closure.emplace(index.at(entry.index).name);
   }
   finish_tree(root, view, extended_states(index, plan, essential_closure, view.architecture));
+  if (copy_up) {
+    util::ScopedPhase phase(phases, "fold");
+    copy_up->fold();
+  }
   return built;
 }
 

@@ -59,21 +59,25 @@ size_t clear_stale_locked(const fs::path& work_dir) {
 WorkTree::WorkTree(const fs::path& work_dir, std::string_view name) {
   util::FileLock guard = lock_work_dir(work_dir);
   clear_stale_locked(work_dir);
-  m_path = util::make_temp_dir(work_dir, std::string(k_prefix) + std::string(name));
-  m_lock.emplace(lock_of(m_path));
+  m_directory = util::make_temp_dir(work_dir, std::string(k_prefix) + std::string(name));
+  m_lock.emplace(lock_of(m_directory));
+  m_tree = m_directory / "tree";
+  m_scratch = m_directory / "scratch";
+  fs::create_directory(m_tree);
+  fs::create_directory(m_scratch);
 }
 
 WorkTree::~WorkTree() {
   try {
-    util::remove_tree(m_path);
-    fs::remove(lock_of(m_path));
+    util::remove_tree(m_directory);
+    fs::remove(lock_of(m_directory));
   } catch (const std::exception& error) {
     std::fprintf(stderr, "apt-ostree: %s\n", error.what());
   }
 }
 
 fs::path WorkTree::log() const {
-  fs::path log = m_path;
+  fs::path log = m_directory;
   log += ".log";
   return log;
 }

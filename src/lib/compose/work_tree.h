@@ -1,5 +1,6 @@
-// The directory a build assembles its tree in: REPO/tmp/apt-ostree-NAME.XXXXXX, on the store's
-// filesystem, with its log next to it (the same name + ".log").
+// The directory a build works in: REPO/tmp/apt-ostree-NAME.XXXXXX, on the store's filesystem (so
+// the tree can hold hardlinks into the store), with the tree in tree/, scratch space in scratch/
+// and the log next to it (the same name + ".log").
 //
 // A build killed outright (SIGKILL, a crash, a power cut) cannot unmount its tree's API
 // filesystems or remove it, so each work tree carries a lock file held for the life of the build
@@ -27,11 +28,16 @@ class WorkTree {
   WorkTree(const WorkTree&) = delete;
   WorkTree& operator=(const WorkTree&) = delete;
 
-  const std::filesystem::path& path() const { return m_path; }
+  // The tree, an empty directory at first.
+  const std::filesystem::path& path() const { return m_tree; }
+  // For the build's own use (copy-up layers): an empty directory at first, removed with the tree.
+  const std::filesystem::path& scratch() const { return m_scratch; }
   std::filesystem::path log() const;
 
  private:
-  std::filesystem::path m_path;
+  std::filesystem::path m_directory;
+  std::filesystem::path m_tree;
+  std::filesystem::path m_scratch;
   std::optional<util::FileLock> m_lock;
 };
 

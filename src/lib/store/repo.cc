@@ -66,9 +66,10 @@ fs::path store_module_path() {
 std::unique_ptr<Repo> open_repo(const fs::path& path, RepoMode mode_if_created, bool create) {
   if (create) {
     // ostree creates the repository's own directory only, not its parents.
+    fs::path parent = fs::absolute(path).parent_path();
     std::error_code error;
-    fs::create_directories(path.parent_path(), error);
-    if (error) fail("cannot create {}: {}", path.parent_path().string(), error.message());
+    fs::create_directories(parent, error);
+    if (error) fail("cannot create {}: {}", parent.string(), error.message());
   }
   return load_module().open_repo(path, mode_if_created, create);
 }
