@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "lib/compose/ostree_layout.h"
 #include "lib/compose/rootfs_export.h"
+#include "lib/store/ref_name.h"
 #include "lib/compose/stage_builder.h"
 #include "lib/compose/treefile.h"
 #include "lib/compose/work_tree.h"
@@ -90,18 +91,22 @@ class BuiltTree {
       if (auto mirror = repo::mirror_for_release(repo::read_apt_sources(), stage.release))
         settings.default_mirror = *mirror;
 
-    fs::path store_path =
+    m_store_path =
         options.store.empty() ? context.cache_root() / "repo" : fs::path(options.store);
-    std::unique_ptr<store::Repo> store =
-        store::open_repo(store_path, store::RepoMode::bare, true);
-    m_tree.emplace(store_path / "tmp", std::string(command) + "-" + stage.name);
-    m_built = compose::build_stage_tree(stage, *m_tree, *store, settings, context.phases);
+    m_store = store::open_repo(m_store_path, store::RepoMode::bare, true);
+    m_tree.emplace(m_store_path / "tmp", std::string(command) + "-" + stage.name);
+    m_built = compose::build_stage_tree(stage, *m_tree, *m_store, settings, context.phases);
   }
 
   const fs::path& path() const { return m_tree->path(); }
   const compose::BuiltStage& built() const { return m_built; }
+  // The package store the tree was built from (and, with link_store_files, is hardlinked to).
+  store::Repo& store() { return *m_store; }
+  const fs::path& store_path() const { return m_store_path; }
 
  private:
+  fs::path m_store_path;
+  std::unique_ptr<store::Repo> m_store;
   std::optional<compose::WorkTree> m_tree;
   compose::BuiltStage m_built;
 };
@@ -227,16 +232,23 @@ void register_tree(CLI::App& compose, Context& context) {
                                  fs::path(options->treefile).filename().string(), stage.name);
     commit.timestamp = commit_timestamp();
     commit.metadata = commit_metadata(recipe, stage, built, layout);
+    // Committed into the package store first, as rpm-ostree commits into its cache repository:
+    // the tree's files are hardlinks to the store's objects, so only what the scripts changed is
+    // read and hashed (the devino cache). The commit then goes to REPO with only the objects REPO
+    // lacks.
+    commit.ref = std::string(store::k_tree_ref_prefix) + stage.ref;
     std::string checksum;
-    bool changed = true;
     {
       util::ScopedPhase phase(context.phases, "commit");
-      checksum = repo->commit(tree.path(), commit);
-      // An unchanged tree leaves the ref where it is, as rpm-ostree does, so clients see no update.
-      if (parent)
-        changed = repo->read_commit(checksum).content_checksum !=
-                  repo->read_commit(*parent).content_checksum;
-      if (changed) repo->set_ref(stage.ref, checksum);
+      checksum = tree.store().commit(tree.path(), commit);
+    }
+    // An unchanged tree leaves the ref where it is, as rpm-ostree does, so clients see no update.
+    bool changed = !parent || tree.store().read_commit(checksum).content_checksum !=
+                                  repo->read_commit(*parent).content_checksum;
+    if (changed) {
+      util::ScopedPhase phase(context.phases, "pull-local");
+      repo->pull_local(tree.store_path(), checksum);
+      repo->set_ref(stage.ref, checksum);
     }
 
     if (context.json) {

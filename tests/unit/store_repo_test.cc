@@ -513,6 +513,30 @@ TEST_F(StoreRepoTest, StockOstreeAcceptsTheRepository) {
       << metadata;
 }
 
+TEST_F(StoreRepoTest, PullLocalCopiesACommitIntoAnArchiveRepository) {
+  store::ImportedDeb tool = import(tool_deb());
+  fs::path dest = m_dir / "root";
+  m_repo->checkout({tool.commit}, dest, {});
+  store::CommitOptions options;
+  options.subject = "a stage";
+  options.metadata = {{"apt-ostree.stage", std::string("main")}};
+  std::string checksum = m_repo->commit(dest, options);
+
+  std::unique_ptr<store::Repo> published =
+      store::open_repo(m_dir / "published", store::RepoMode::archive, true);
+  published->pull_local(m_dir / "repo", checksum);
+  store::CommitInfo copied = published->read_commit(checksum);
+  EXPECT_EQ(copied.content_checksum, m_repo->read_commit(checksum).content_checksum);
+  EXPECT_EQ(copied.subject, "a stage");
+  EXPECT_EQ(std::get<std::string>(copied.metadata.at("apt-ostree.stage")), "main");
+  EXPECT_TRUE(published->list_refs("").empty());  // no ref is set
+  fs::path again = m_dir / "again";
+  published->checkout({checksum}, again, {});
+  EXPECT_EQ(util::read_file(again / "etc/fx/fx.conf"), util::read_file(dest / "etc/fx/fx.conf"));
+
+  EXPECT_THROW(published->pull_local(m_dir / "no-such-repo", checksum), Error);
+}
+
 TEST_F(StoreRepoTest, ErrorsFromTheModuleAreErrors) {
   EXPECT_THROW(m_repo->read_commit("no/such/ref"), Error);
   try {

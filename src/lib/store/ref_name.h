@@ -20,6 +20,9 @@
 namespace apt_ostree::store {
 
 inline constexpr std::string_view k_package_ref_prefix = "apt-ostree/pkg/";
+// The package store's copy of the last tree `compose tree` built for a ref:
+// apt-ostree/tree/<the treefile's ref>.
+inline constexpr std::string_view k_tree_ref_prefix = "apt-ostree/tree/";
 
 // Whether OSTree accepts `ref` as a ref name.
 bool is_valid_ref(std::string_view ref);

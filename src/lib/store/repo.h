@@ -8,7 +8,8 @@
 // - the pkgcache: every .deb imported once as its own commit (its files exactly as dpkg unpacks
 //   them, plus what dpkg keeps about the package in the commit's metadata), under the ref
 //   package_ref() names (lib/store/ref_name.h);
-// - stage and image commits, made from directories by commit().
+// - stage and image commits, made from directories by commit() and copied to the repositories
+//   users publish with pull_local().
 // A tree is assembled by checking out commits on top of each other (hardlinks from the
 // repository, so unpacking thousands of packages costs no copying) and committed back; files left
 // unchanged since the checkout are not read again (the devino cache).
@@ -123,6 +124,11 @@ class Repo {
 
   // A commit (named by checksum or ref) and its metadata; throws Error if there is none.
   virtual CommitInfo read_commit(std::string_view rev) = 0;
+
+  // Copies the commit `checksum` of the repository at `source` into this one with the objects it
+  // needs that this one lacks (not its parents), converting them to this repository's mode, as
+  // `ostree pull-local` does; sets no ref. Throws Error naming both repositories.
+  virtual void pull_local(const std::filesystem::path& source, const std::string& checksum) = 0;
 };
 
 // Opens the repository at `path`; with `create`, creates it first (in `mode_if_created`) if it

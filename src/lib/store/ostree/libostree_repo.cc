@@ -402,4 +402,22 @@ CommitInfo LibostreeRepo::read_commit(std::string_view rev) {
   return info;
 }
 
+void LibostreeRepo::pull_local(const fs::path& source, const std::string& checksum) {
+  GVariantBuilder builder;
+  g_variant_builder_init(&builder, G_VARIANT_TYPE("a{sv}"));
+  const char* refs[] = {checksum.c_str(), nullptr};
+  g_variant_builder_add(&builder, "{s@v}", "refs",
+                        g_variant_new_variant(g_variant_new_strv(refs, -1)));
+  g_variant_builder_add(&builder, "{s@v}", "depth", g_variant_new_variant(g_variant_new_int32(0)));
+  GVariantPtr options = take_variant(g_variant_builder_end(&builder));
+  // A file:// URL in place of a remote's name: a local pull, whose objects are trusted (they
+  // were verified when written) and copied or converted, never fetched.
+  std::string url = "file://" + fs::absolute(source).lexically_normal().string();
+  GErrorSlot error;
+  check(ostree_repo_pull_with_options(m_repo.get(), url.c_str(), options.get(), nullptr, nullptr,
+                                      error),
+        error, "cannot copy commit {} from the OSTree repository {} to {}", checksum,
+        source.string(), m_path.string());
+}
+
 }  // namespace apt_ostree::store::ostree

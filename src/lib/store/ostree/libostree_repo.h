@@ -25,6 +25,7 @@ class LibostreeRepo final : public Repo {
                 const CheckoutOptions& options) override;
   std::string commit(const std::filesystem::path& tree, const CommitOptions& options) override;
   CommitInfo read_commit(std::string_view rev) override;
+  void pull_local(const std::filesystem::path& source, const std::string& checksum) override;
 
  private:
   GVariantPtr load_commit(const std::string& checksum);
