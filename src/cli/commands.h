@@ -17,6 +17,8 @@ void register_cache(CLI::App& app, Context& context);
 void register_compose(CLI::App& app, Context& context);
 // Adds `lint` to the compose command (compose_lint.cc).
 void register_compose_lint(CLI::App& compose, Context& context);
+// Adds `build` to the compose command (compose_build.cc).
+void register_compose_build(CLI::App& compose, Context& context);
 
 // Adds --mirror, --release, --arch, --components, --keyring to a subcommand.
 void add_repo_options(CLI::App& command, Context& context);

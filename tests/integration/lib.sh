@@ -1,7 +1,7 @@
 # Sourced by the integration (and networked) suites. Provides:
 #   probe CMD...            skip the suite (exit 77) with a reason unless CMD succeeds
 #   require_tool NAME...    skip unless every NAME is in PATH
-#   $TEST_DIR               a private temp dir, removed on exit
+#   $TEST_DIR               a private temp dir, removed on exit (kept with KEEP_TEST_DIR=1)
 #   _cleanup_mounts+=(DIR)  DIR is unmounted on exit
 #   make_fixture_repo       builds tests/fixtures/make-repo once per suite into $FIXTURE_REPO
 #   serve_http DIR          serves DIR on 127.0.0.1; sets $HTTP_URL; the server dies on exit
@@ -27,7 +27,7 @@ _cleanup() {
   for pid in "${_cleanup_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${_cleanup_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   for mount in "${_cleanup_mounts[@]}"; do umount -l "$mount" 2>/dev/null || true; done
-  rm -rf "$TEST_DIR"
+  if [ -n "${KEEP_TEST_DIR:-}" ]; then echo "kept $TEST_DIR" >&2; else rm -rf "$TEST_DIR"; fi
 }
 trap _cleanup EXIT
 

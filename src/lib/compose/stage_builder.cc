@@ -17,6 +17,7 @@
 #include "lib/compose/diversions.h"
 #include "lib/compose/dpkg_database.h"
 #include "lib/compose/path_filter.h"
+#include "lib/compose/stage_layering.h"
 #include "lib/compose/usr_merge.h"
 #include "lib/deb/architecture.h"
 #include "lib/fetch/downloader.h"
@@ -178,19 +179,6 @@ void finish_tree(const fs::path& tree, const repo::RepoConfig& view,
     fs::remove(tree / path, ignored);
 }
 
-repo::RepoConfig archive_view(const Stage& stage, const BuildSettings& settings) {
-  repo::RepoConfig config;
-  config.mirror = stage.mirror.empty() ? settings.default_mirror : stage.mirror;
-  if (config.mirror.empty())
-    fail("{}: no mirror for release '{}': the host's APT sources name none; set 'mirror:'",
-         stage.where.text(), stage.release);
-  config.release = stage.release;
-  config.components = stage.components;
-  config.architecture = stage.architecture;
-  if (!settings.keyrings.empty()) config.keyrings = settings.keyrings;
-  config.cache_dir = settings.cache_root;
-  return config;
-}
 
 // Copies `source`'s contents over `tree`, keeping modes, ownership, links and times.
 void overlay(const fs::path& source, const fs::path& tree) {
@@ -266,83 +254,52 @@ solve::Plan plan_naming_the_treefile_line(solve::Planner& planner,
   }
 }
 
-}  // namespace
+// The stage's .debs in the shared package cache, fetched if missing.
+pkgcache::FetchReport fetch_packages(const std::vector<repo::PackageRecord>& records,
+                                     const repo::RepoConfig& view, const BuildSettings& settings,
+                                     util::PhaseLog& phases) {
+  util::ScopedPhase phase(phases, "fetch");
+  std::vector<pkgcache::WantedFile> wanted;
+  for (const repo::PackageRecord& record : records)
+    wanted.push_back({fmt::format("{} {}", record.name, record.version),
+                      std::string(record.filename), std::string(record.sha256), record.size});
+  pkgcache::FetchOptions options;
+  options.mirrors = {view.mirror};
+  options.offline = settings.offline;
+  options.proxy = settings.apt_proxy;
+  options.progress = settings.progress;
+  pkgcache::DebCache cache(settings.cache_root / "debs");
+  return pkgcache::fetch_into_cache(cache, wanted, options);
+}
 
-BuiltStage build_stage_tree(const Stage& stage, const WorkTree& work, store::Repo& repo,
-                            const BuildSettings& settings, util::PhaseLog& phases) {
-  BuiltStage built;
-  const fs::path& tree = work.path();
-  repo::RepoConfig view = archive_view(stage, settings);
-  // The tree's root is the chroot's /: a work directory made private (0700) would keep every
-  // script that drops root (exim's configuration check, su, runuser) out of /etc.
-  fs::permissions(tree, fs::perms(0755));
+ConfigurePackage configure_package(const repo::PackageRecord& record, bool has_preinst) {
+  return {std::string(record.name),        std::string(record.depends),
+          std::string(record.pre_depends), std::string(record.provides),
+          record.essential,                has_preinst};
+}
 
-  // refresh
-  if (!settings.offline) {
-    util::ScopedPhase phase(phases, "refresh");
-    fetch::DownloaderOptions options;
-    options.proxy = settings.apt_proxy;
-    fetch::Downloader downloader(options);
-    repo::RefreshReport report = repo::refresh_metadata(
-        view, downloader, phases, solve::solv_cache_writer(view.architecture));
-    built.bytes_downloaded += report.bytes_downloaded;
-  }
-  fs::path generation = view.metadata_dir() / "current";
-  if (!fs::exists(generation / "packages.idx"))
-    fail("no metadata cached for {} {} ({}); run without --offline once", view.release,
-         view.architecture, view.mirror);
-
-  // resolve
-  repo::PackageIndex index = repo::PackageIndex::open(generation / "packages.idx");
-  solve::ResolveRequest request;
-  request.variant = stage.variant;
-  request.packages = stage.packages;
-  request.packages_without_recommends = stage.packages_no_recommends;
-  request.excludes = stage.exclude_packages;
-  request.release = stage.release;
-  solve::Planner planner(index, generation, view.architecture, phases);
-  solve::Plan plan = plan_naming_the_treefile_line(planner, request, stage);
-  std::vector<repo::PackageRecord> records;
-  for (const solve::PlanEntry& entry : plan.packages) records.push_back(index.at(entry.index));
-
-  // fetch
-  pkgcache::FetchReport fetched;
-  {
-    util::ScopedPhase phase(phases, "fetch");
-    std::vector<pkgcache::WantedFile> wanted;
-    for (const repo::PackageRecord& record : records)
-      wanted.push_back({fmt::format("{} {}", record.name, record.version),
-                        std::string(record.filename), std::string(record.sha256), record.size});
-    pkgcache::FetchOptions options;
-    options.mirrors = {view.mirror};
-    options.offline = settings.offline;
-    options.proxy = settings.apt_proxy;
-    options.progress = settings.progress;
-    pkgcache::DebCache cache(settings.cache_root / "debs");
-    fetched = pkgcache::fetch_into_cache(cache, wanted, options);
-    built.bytes_downloaded += fetched.run.bytes_downloaded;
-  }
-
-  // import
+// A root stage's packages, from the store: each imported once, checked out (hardlinks or
+// copies), the tree merged-/usr if the set asks for it, and the dpkg database written as
+// `dpkg --unpack` leaves it.
+std::vector<store::ImportedDeb> assemble_from_store(
+    const std::vector<repo::PackageRecord>& records,
+    const pkgcache::FetchReport& fetched, const fs::path& tree, bool hardlinked,
+    const PathFilter& filter, store::Repo& repo, const BuildSettings& settings,
+    util::PhaseLog& phases) {
   std::vector<store::ImportedDeb> imported;
   {
     util::ScopedPhase phase(phases, "import");
     std::vector<std::pair<fs::path, store::DebIdentity>> debs;
     for (size_t i = 0; i < records.size(); ++i) {
       const repo::PackageRecord& record = records[i];
-      store::DebIdentity identity{std::string(record.name), std::string(record.version),
-                                  std::string(record.architecture), std::string(record.sha256)};
-      built.packages.push_back(
-          {identity.name, identity.version, identity.architecture, identity.sha256});
-      debs.emplace_back(fetched.files[i].path, std::move(identity));
+      debs.emplace_back(fetched.files[i].path,
+                        store::DebIdentity{std::string(record.name), std::string(record.version),
+                                           std::string(record.architecture),
+                                           std::string(record.sha256)});
     }
     imported = repo.import_debs(debs, settings.jobs);
   }
   util::throw_if_interrupted("importing packages");
-
-  // unpack
-  PathFilter filter(stage.path_exclude, stage.path_include);
-  bool hardlinked = settings.link_store_files && copy_up_views_work(work.scratch());
   {
     util::ScopedPhase phase(phases, "unpack");
     std::vector<std::string> commits;
@@ -357,96 +314,152 @@ BuiltStage build_stage_tree(const Stage& stage, const WorkTree& work, store::Rep
       };
     repo.checkout(commits, tree, options);
     std::vector<std::string> names;
-    for (const InstalledPackage& package : built.packages) names.push_back(package.name);
+    for (const repo::PackageRecord& record : records) names.emplace_back(record.name);
     if (wants_merged_usr(names)) merge_usr(tree);
   }
   util::throw_if_interrupted("unpacking packages");
-  std::optional<CopyUpView> copy_up;
-  if (hardlinked) copy_up.emplace(tree, work.scratch());
+  return imported;
+}
 
-  // dpkg-db
-  {
-    util::ScopedPhase phase(phases, "dpkg-db");
-    std::vector<DpkgDatabasePackage> packages;
-    for (const store::ImportedDeb& deb : imported) packages.push_back({&deb.metadata});
-    DpkgDatabaseOptions options;
-    options.native_architecture = stage.architecture;
-    if (!filter.empty())
-      options.is_excluded = [&filter](std::string_view path) { return filter.excludes_file(path); };
-    write_dpkg_database(tree, packages, options);
+void write_database(const Stage& stage, const std::vector<store::ImportedDeb>& imported,
+                    const fs::path& tree, const PathFilter& filter, util::PhaseLog& phases) {
+  util::ScopedPhase phase(phases, "dpkg-db");
+  std::vector<DpkgDatabasePackage> packages;
+  for (const store::ImportedDeb& deb : imported) packages.push_back({&deb.metadata});
+  DpkgDatabaseOptions options;
+  options.native_architecture = stage.architecture;
+  if (!filter.empty())
+    options.is_excluded = [&filter](std::string_view path) { return filter.excludes_file(path); };
+  write_dpkg_database(tree, packages, options);
+}
+
+// The root stage's preinsts (with the configure steps they need) and the diversions they made.
+void run_root_preinsts(ScriptRunner& runner, const Stage& stage,
+                       const std::vector<store::ImportedDeb>& imported,
+                       const std::vector<repo::PackageRecord>& records, const fs::path& root,
+                       store::Repo& repo) {
+  run_preinsts_and_early_configures(runner, imported, records, stage.architecture);
+  std::vector<Diversion> diversions = read_diversions(root);
+  if (diversions.empty()) return;
+  std::vector<UnpackedPackage> unpacked;
+  for (size_t i = 0; i < imported.size(); ++i)
+    unpacked.push_back(
+        {std::string(records[i].name),
+         DpkgControl(imported[i].metadata.control, stage.architecture, "control").database_name(),
+         &imported[i].metadata});
+  apply_diversions(root, diversions, unpacked,
+                   [&](size_t package, const std::string& path, const fs::path& destination) {
+                     place_package_file(repo, imported[package].commit, path, root, destination);
+                   });
+}
+
+// A child stage's new packages, unpacked by the tree's own dpkg (stage_layering.h) from the
+// package cache, which is bind-mounted read-only into the tree for the time.
+void unpack_on_parent(ScriptRunner& runner, const Stage& stage,
+                      const std::vector<repo::PackageRecord>& records,
+                      const pkgcache::FetchReport& fetched, const fs::path& root,
+                      const BuildSettings& settings) {
+  fs::path cache = settings.cache_root / "debs";
+  util::BindMount debs(cache, root / "run/apt-ostree-debs", /*read_only=*/true);
+  std::vector<LayeredPackage> packages;
+  for (size_t i = 0; i < records.size(); ++i)
+    packages.push_back({configure_package(records[i], true),
+                        "/run/apt-ostree-debs/" +
+                            fs::relative(fetched.files[i].path, cache).string()});
+  std::vector<std::string> options;
+  for (const std::string& glob : stage.path_exclude) options.push_back("--path-exclude=" + glob);
+  for (const std::string& glob : stage.path_include) options.push_back("--path-include=" + glob);
+  for (std::vector<std::string>& argv : layering_commands(packages, stage.architecture, options)) {
+    std::string what = argv[1] == "--unpack"
+                           ? fmt::format("dpkg --unpack of {} new packages", argv.size() - 2 -
+                                                                                 options.size())
+                           : fmt::format("dpkg --configure of {} packages needed first",
+                                         argv.size() - 2);
+    runner.run(what, std::move(argv));
   }
+}
 
-  const fs::path& root = tree;
-
-  // configure
-  built.log = work.log();
-  ScriptRunner runner(root, built.log);
-  {
-    util::ScopedPhase phase(phases, "configure");
-    ensure_emulation(stage.architecture);
+void customise(const Stage& stage, const fs::path& root, ScriptRunner& runner) {
+  if (stage.files) overlay(*stage.files, root);
+  if (stage.hostname) util::write_file_atomic(root / "etc/hostname", *stage.hostname + "\n");
+  if (!stage.units.empty()) {
+    std::vector<std::string> argv{"/usr/bin/systemctl", "--root=" + root.string(), "enable"};
+    argv.insert(argv.end(), stage.units.begin(), stage.units.end());
+    util::ProcessResult enable = util::run_process(argv);
+    if (enable.exit_code != 0)
+      fail("{}: cannot enable {}: {}", stage.origin("units").text(), fmt::join(stage.units, " "),
+           std::string(util::trim(enable.err)));
+  }
+  if (stage.run)
+    runner.run(fmt::format("the run hook {}", stage.run->string()), {stage.run->string()},
+               {"ROOTFS=" + root.string()}, /*in_root=*/false);
+  if (stage.run_chroot) {
     util::ChrootMounts mounts(root);
     ServicesBlocked blocked(root);
-    InitramfsDeferred initramfs(root);
-    run_preinsts_and_early_configures(runner, imported, records, stage.architecture);
-    std::vector<Diversion> diversions = read_diversions(root);
-    if (!diversions.empty()) {
-      std::vector<UnpackedPackage> unpacked;
-      for (size_t i = 0; i < imported.size(); ++i)
-        unpacked.push_back({std::string(records[i].name),
-                            DpkgControl(imported[i].metadata.control, stage.architecture,
-                                        "control")
-                                .database_name(),
-                            &imported[i].metadata});
-      apply_diversions(root, diversions, unpacked,
-                       [&](size_t package, const std::string& path, const fs::path& destination) {
-                         place_package_file(repo, imported[package].commit, path, root,
-                                            destination);
-                       });
-    }
-    if (stage.debconf) {
-      fs::path inside = root / "tmp/apt-ostree-debconf-selections";
-      fs::create_directories(inside.parent_path());
-      fs::copy_file(*stage.debconf, inside, fs::copy_options::overwrite_existing);
-      runner.run(fmt::format("debconf-set-selections {}", stage.debconf->string()),
-                 {"/usr/bin/debconf-set-selections", "/tmp/apt-ostree-debconf-selections"});
-      fs::remove(inside);
-    }
-    runner.run("dpkg --configure -a (the maintainer scripts)",
-               {"/usr/bin/dpkg", "--configure", "-a"});
-    for (std::vector<std::string>& command : initramfs.finish()) {
-      std::string what = fmt::format("building the initramfs of the kernel {}", command.back());
-      runner.run(what, std::move(command));
-    }
+    fs::path inside = root / "tmp/apt-ostree-run-chroot";
+    fs::create_directories(inside.parent_path());
+    fs::copy_file(*stage.run_chroot, inside, fs::copy_options::overwrite_existing);
+    fs::permissions(inside, fs::perms(0755));
+    runner.run(fmt::format("the run-chroot hook {}", stage.run_chroot->string()),
+               {"/tmp/apt-ostree-run-chroot"});
+    fs::remove(inside);
   }
+}
 
-  // customise
-  {
-    util::ScopedPhase phase(phases, "customise");
-    if (stage.files) overlay(*stage.files, root);
-    if (stage.hostname) util::write_file_atomic(root / "etc/hostname", *stage.hostname + "\n");
-    if (!stage.units.empty()) {
-      std::vector<std::string> argv{"/usr/bin/systemctl", "--root=" + root.string(), "enable"};
-      argv.insert(argv.end(), stage.units.begin(), stage.units.end());
-      util::ProcessResult enable = util::run_process(argv);
-      if (enable.exit_code != 0)
-        fail("{}: cannot enable {}: {}", stage.origin("units").text(), fmt::join(stage.units, " "),
-             std::string(util::trim(enable.err)));
-    }
-    if (stage.run)
-      runner.run(fmt::format("the run hook {}", stage.run->string()), {stage.run->string()},
-                 {"ROOTFS=" + root.string()}, /*in_root=*/false);
-    if (stage.run_chroot) {
-      util::ChrootMounts mounts(root);
-      ServicesBlocked blocked(root);
-      fs::path inside = root / "tmp/apt-ostree-run-chroot";
-      fs::create_directories(inside.parent_path());
-      fs::copy_file(*stage.run_chroot, inside, fs::copy_options::overwrite_existing);
-      fs::permissions(inside, fs::perms(0755));
-      runner.run(fmt::format("the run-chroot hook {}", stage.run_chroot->string()),
-                 {"/tmp/apt-ostree-run-chroot"});
-      fs::remove(inside);
-    }
+}  // namespace
+
+repo::RepoConfig archive_view(const Stage& stage, const BuildSettings& settings) {
+  repo::RepoConfig config;
+  config.mirror = stage.mirror.empty() ? settings.default_mirror : stage.mirror;
+  if (config.mirror.empty())
+    fail("{}: no mirror for release '{}': the host's APT sources name none; set 'mirror:'",
+         stage.where.text(), stage.release);
+  config.release = stage.release;
+  config.components = stage.components;
+  config.architecture = stage.architecture;
+  if (!settings.keyrings.empty()) config.keyrings = settings.keyrings;
+  config.cache_dir = settings.cache_root;
+  return config;
+}
+
+std::vector<std::string> StagePlan::package_lines() const {
+  std::vector<std::string> lines;
+  for (const repo::PackageRecord& record : records)
+    lines.push_back(fmt::format("{} {} {} {}", record.name, record.version, record.architecture,
+                                record.sha256));
+  return lines;
+}
+
+StagePlan plan_stage(const Stage& stage, const BuildSettings& settings, bool refresh,
+                     util::PhaseLog& phases) {
+  StagePlan result;
+  result.view = archive_view(stage, settings);
+  const repo::RepoConfig& view = result.view;
+  if (refresh && !settings.offline) {
+    util::ScopedPhase phase(phases, "refresh");
+    fetch::DownloaderOptions options;
+    options.proxy = settings.apt_proxy;
+    fetch::Downloader downloader(options);
+    repo::RefreshReport report = repo::refresh_metadata(
+        view, downloader, phases, solve::solv_cache_writer(view.architecture));
+    result.bytes_downloaded = report.bytes_downloaded;
   }
+  fs::path generation = view.metadata_dir() / "current";
+  if (!fs::exists(generation / "packages.idx"))
+    fail("no metadata cached for {} {} ({}); run without --offline once", view.release,
+         view.architecture, view.mirror);
+
+  result.index.emplace(repo::PackageIndex::open(generation / "packages.idx"));
+  const repo::PackageIndex& index = *result.index;
+  solve::ResolveRequest request;
+  request.variant = stage.variant;
+  request.packages = stage.packages;
+  request.packages_without_recommends = stage.packages_no_recommends;
+  request.excludes = stage.exclude_packages;
+  request.release = stage.release;
+  solve::Planner planner(index, generation, view.architecture, phases);
+  solve::Plan plan = plan_naming_the_treefile_line(planner, request, stage);
+  for (const solve::PlanEntry& entry : plan.packages) result.records.push_back(index.at(entry.index));
 
   std::set<std::string> essential_closure;
   if (stage.variant != solve::Variant::none) {
@@ -456,7 +469,84 @@ BuiltStage build_stage_tree(const Stage& stage, const WorkTree& work, store::Rep
     for (const solve::PlanEntry& entry : planner.plan(essential).packages)
       essential_closure.emplace(index.at(entry.index).name);
   }
-  finish_tree(root, view, extended_states(index, plan, essential_closure, view.architecture));
+  result.auto_installed = extended_states(index, plan, essential_closure, view.architecture);
+  return result;
+}
+
+BuiltStage build_stage_tree(const Stage& stage, const StagePlan& plan, const WorkTree& work,
+                            store::Repo& repo, const BuildSettings& settings,
+                            util::PhaseLog& phases, const std::string& parent_commit) {
+  BuiltStage built;
+  built.log = work.log();
+  const fs::path& root = work.path();
+  // The tree's root is the chroot's /: a work directory made private (0700) would keep every
+  // script that drops root (exim's configuration check, su, runuser) out of /etc.
+  fs::permissions(root, fs::perms(0755));
+  for (const repo::PackageRecord& record : plan.records)
+    built.packages.push_back({std::string(record.name), std::string(record.version),
+                              std::string(record.architecture), std::string(record.sha256)});
+  const bool child = !parent_commit.empty();
+  bool hardlinked = (child || settings.link_store_files) && copy_up_views_work(work.scratch());
+  PathFilter filter(stage.path_exclude, stage.path_include);
+
+  // What this stage adds: everything for a root stage, what the parent lacks for a child.
+  std::vector<repo::PackageRecord> records;
+  if (child) {
+    util::ScopedPhase phase(phases, "checkout-parent");
+    store::CheckoutOptions options;
+    if (!hardlinked) options.copy_prefixes = {"/"};
+    repo.checkout({parent_commit}, root, options);
+    std::map<std::string, std::string> installed = installed_packages(root);
+    for (const repo::PackageRecord& record : plan.records) {
+      auto found = installed.find(fmt::format("{}:{}", record.name, record.architecture));
+      if (found == installed.end())
+        records.push_back(record);
+      else if (found->second != record.version)
+        fail("stage '{}' would change {} {} of its parent '{}' to {}: rebuild the parent first",
+             stage.name, record.name, found->second, stage.from.value_or(""), record.version);
+    }
+  } else {
+    records = plan.records;
+  }
+  pkgcache::FetchReport fetched = fetch_packages(records, plan.view, settings, phases);
+  built.bytes_downloaded += fetched.run.bytes_downloaded;
+  std::vector<store::ImportedDeb> imported;
+  if (!child)
+    imported = assemble_from_store(records, fetched, root, hardlinked, filter, repo, settings,
+                                   phases);
+  std::optional<CopyUpView> copy_up;
+  if (hardlinked) copy_up.emplace(root, work.scratch());
+  if (!child) write_database(stage, imported, root, filter, phases);
+
+  ScriptRunner runner(root, built.log);
+  {
+    util::ScopedPhase phase(phases, "configure");
+    ensure_emulation(stage.architecture);
+    util::ChrootMounts mounts(root);
+    ServicesBlocked blocked(root);
+    InitramfsDeferred initramfs(root);
+    if (!child) run_root_preinsts(runner, stage, imported, records, root, repo);
+    if (stage.debconf) {
+      fs::path inside = root / "tmp/apt-ostree-debconf-selections";
+      fs::create_directories(inside.parent_path());
+      fs::copy_file(*stage.debconf, inside, fs::copy_options::overwrite_existing);
+      runner.run(fmt::format("debconf-set-selections {}", stage.debconf->string()),
+                 {"/usr/bin/debconf-set-selections", "/tmp/apt-ostree-debconf-selections"});
+      fs::remove(inside);
+    }
+    if (child) unpack_on_parent(runner, stage, records, fetched, root, settings);
+    runner.run("dpkg --configure -a (the maintainer scripts)",
+               {"/usr/bin/dpkg", "--configure", "-a"});
+    for (std::vector<std::string>& command : initramfs.finish()) {
+      std::string what = fmt::format("building the initramfs of the kernel {}", command.back());
+      runner.run(what, std::move(command));
+    }
+  }
+  {
+    util::ScopedPhase phase(phases, "customise");
+    customise(stage, root, runner);
+  }
+  finish_tree(root, plan.view, plan.auto_installed);
   if (copy_up) {
     util::ScopedPhase phase(phases, "fold");
     copy_up->fold();

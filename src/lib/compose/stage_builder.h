@@ -16,16 +16,24 @@
 //   customise files overlay, hostname, units, run (host) and run-chroot hooks, apt sources
 //   fold      what the scripts and hooks changed, folded from the copy-up view into the tree
 //
+// A child stage replaces import, unpack and dpkg-db by "checkout-parent" (its parent's commit,
+// hardlinked under a copy-up view) and has its new packages unpacked by the tree's dpkg in
+// configure (stage_layering.h).
+//
 // Each phase is timed into the caller's PhaseLog; maintainer script and hook output goes to the
 // stage's log file, and a failure's error names the script and shows the log's last lines.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "lib/compose/treefile.h"
 #include "lib/compose/work_tree.h"
+#include "lib/repo/package_index.h"
+#include "lib/repo/repo_config.h"
 #include "lib/store/repo.h"
 #include "lib/util/progress.h"
 #include "lib/util/timer.h"
@@ -59,10 +67,35 @@ struct BuiltStage {
   std::filesystem::path log;  // maintainer script and hook output
 };
 
-// Builds `stage` (a root stage: `from` is not followed here) into the work tree, writing
-// maintainer script and hook output to its log. Throws Error naming the culprit (package, script,
-// hook); the tree is then incomplete and the caller removes it.
-BuiltStage build_stage_tree(const Stage& stage, const WorkTree& work, store::Repo& repo,
-                            const BuildSettings& settings, util::PhaseLog& phases);
+// The archive a stage's packages come from: its mirror (or the host's), release, components,
+// architecture, keyrings. Throws Error at the stage's definition when no mirror is known.
+repo::RepoConfig archive_view(const Stage& stage, const BuildSettings& settings);
+
+// What a stage resolves to against its archive view: the "refresh" and "resolve" phases, done
+// before anything is built so that the stage's key (stage_key.h) can be known first.
+struct StagePlan {
+  repo::RepoConfig view;
+  std::optional<repo::PackageIndex> index;    // the records below point into it
+  std::vector<repo::PackageRecord> records;   // every package of the stage, in install order
+  std::string auto_installed;                 // apt's extended_states for the tree
+  uint64_t bytes_downloaded = 0;              // by the refresh
+
+  // "name version architecture sha256" per package, in install order (StageManifest::packages).
+  std::vector<std::string> package_lines() const;
+};
+
+// Plans `stage`; with `refresh` (and not offline), refreshes its archive view's metadata first.
+// An unknown or ambiguous package is an Error naming its treefile line.
+StagePlan plan_stage(const Stage& stage, const BuildSettings& settings, bool refresh,
+                     util::PhaseLog& phases);
+
+// Builds `stage` into the work tree, writing maintainer script and hook output to its log: from
+// the package store for a root stage; for a child, on a checkout of its parent's stage commit
+// `parent_commit`, whose new packages the tree's own dpkg installs (stage_layering.h). Throws
+// Error naming the culprit (package, script, hook); the tree is then incomplete and the caller
+// removes it.
+BuiltStage build_stage_tree(const Stage& stage, const StagePlan& plan, const WorkTree& work,
+                            store::Repo& repo, const BuildSettings& settings,
+                            util::PhaseLog& phases, const std::string& parent_commit = {});
 
 }  // namespace apt_ostree::compose

@@ -1,6 +1,7 @@
 // A stage's cache identity. Everything a stage's tree is made from goes into its manifest:
 //
-//   format       k_stage_format, raised whenever the engine starts building trees differently
+//   format       k_stage_format, raised whenever the engine starts building trees (or publishing
+//                them in the OSTree layout) differently
 //   architecture the stage's Debian architecture
 //   definition   Stage::canonical(): the stage's values after includes, inheritance and variables
 //   inputs       the SHA256 of every file the stage reads (debconf, run, run-chroot) and of every

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 #include "lib/util/error.h"
@@ -63,6 +64,28 @@ void ChrootMounts::unmount_all() noexcept {
     if (::umount2(it->c_str(), 0) != 0) ::umount2(it->c_str(), MNT_DETACH);
   }
   m_mounted.clear();
+}
+
+BindMount::BindMount(const fs::path& source, fs::path target, bool read_only)
+    : m_target(std::move(target)) {
+  fs::create_directories(m_target);
+  if (::mount(source.c_str(), m_target.c_str(), nullptr, MS_BIND, nullptr) != 0)
+    fail("cannot bind-mount {} on {}: {}", source.string(), m_target.string(),
+         std::strerror(errno));
+  // A bind mount is made read-only by remounting it.
+  if (read_only &&
+      ::mount(nullptr, m_target.c_str(), nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY, nullptr) != 0) {
+    int error = errno;
+    ::umount2(m_target.c_str(), MNT_DETACH);
+    fail("cannot make the bind mount {} read-only: {}", m_target.string(), std::strerror(error));
+  }
+}
+
+BindMount::~BindMount() {
+  if (::umount2(m_target.c_str(), 0) != 0 && ::umount2(m_target.c_str(), MNT_DETACH) != 0)
+    std::fprintf(stderr, "apt-ostree: cannot unmount %s: %s\n", m_target.c_str(),
+                 std::strerror(errno));
+  ::rmdir(m_target.c_str());
 }
 
 void unmount_below(const fs::path& path) {

@@ -30,6 +30,20 @@ class ChrootMounts {
   std::vector<std::filesystem::path> m_mounted;  // in mount order
 };
 
+// A bind mount of `source` on `target` (created if missing) for the life of the object, read-only
+// if asked: a host directory made visible inside a tree. Unmounted (lazily if busy) and the
+// target directory removed again on destruction.
+class BindMount {
+ public:
+  BindMount(const std::filesystem::path& source, std::filesystem::path target, bool read_only);
+  ~BindMount();
+  BindMount(const BindMount&) = delete;
+  BindMount& operator=(const BindMount&) = delete;
+
+ private:
+  std::filesystem::path m_target;
+};
+
 // Mount points at or below `path` (from /proc/self/mountinfo): a tree is only removed when this
 // is empty, so a removal can never reach into the host's /dev or /proc.
 std::vector<std::filesystem::path> mounts_below(const std::filesystem::path& path);

@@ -1,0 +1,69 @@
+// What the compose commands share: their build options, the stage cache run that builds (or
+// finds) a recipe's stages (lib/compose/recipe_build.h), and publishing a stage's commit in the
+// OSTree layout to a user's repository.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "cli/context.h"
+#include "lib/compose/ostree_layout.h"
+#include "lib/compose/recipe_build.h"
+#include "lib/compose/treefile.h"
+#include "lib/store/repo.h"
+
+namespace apt_ostree::cli {
+
+struct ComposeOptions {
+  std::string treefile;
+  std::string store;  // the package store; default CACHE/repo
+  bool offline = false;
+  int jobs = 0;
+};
+
+// TREEFILE, --store, --offline, -j, --keyring, --apt-proxy.
+void add_build_options(CLI::App& command, ComposeOptions& options, Context& context);
+
+// The package store (and stage cache) of a compose command, opened (created if missing).
+struct PackageStore {
+  std::filesystem::path path;
+  std::unique_ptr<store::Repo> repo;
+};
+PackageStore open_package_store(const ComposeOptions& options, Context& context);
+
+// Runs the stage cache over `recipe` for a compose command (root only: scripts run in chroots).
+std::vector<compose::StageReport> build_stages(const compose::Recipe& recipe,
+                                               const compose::RecipeBuildOptions& build,
+                                               const ComposeOptions& options, Context& context,
+                                               PackageStore& store, const char* command);
+
+// The one stage rootfs and tree act on: the recipe's exported stage (an error naming them if
+// there are several).
+const compose::Stage& exported_stage(const compose::Recipe& recipe);
+const compose::StageReport& report_of(const std::vector<compose::StageReport>& reports,
+                                      const std::string& name);
+
+// SOURCE_DATE_EPOCH (reproducible builds) if set, else nullopt (now).
+std::optional<uint64_t> commit_timestamp();
+
+struct Published {
+  std::string ref;
+  std::string commit;  // the ref's commit after publishing
+  bool changed = true;  // false: the content equals the ref's commit, which was left alone
+  std::optional<std::string> parent;
+  compose::OstreeLayout layout;
+};
+
+// Checks the stage's commit out of the store, applies the OSTree layout, commits it (in the
+// store, then pulled into `target`) and points the stage's ref at it, unless the content is
+// that of the ref's commit already.
+Published publish_stage(const compose::Recipe& recipe, const compose::Stage& stage,
+                        const compose::StageReport& report, PackageStore& store,
+                        store::Repo& target, Context& context);
+
+}  // namespace apt_ostree::cli

@@ -1,0 +1,70 @@
+// Building a recipe's stages through the stage cache: each stage is planned (refresh, resolve),
+// its key computed from everything it is made from (stage_key.h), and built only if the package
+// store has no commit under that key. A stage's commit is its plain Debian tree (no OSTree
+// layout), kept in the store under
+//
+//   apt-ostree/stage/<key>                              the cache itself
+//   apt-ostree/stage-last/<recipe id>/<stage name>      the last build of that recipe's stage
+//
+// where the recipe id names the treefile by its absolute path. The commit's metadata holds the
+// stage's manifest, so the next build can say which input changed when a key misses.
+// A child stage starts from its parent's commit (stage_builder.h).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "lib/compose/stage_builder.h"
+#include "lib/compose/treefile.h"
+#include "lib/store/repo.h"
+#include "lib/util/timer.h"
+
+namespace apt_ostree::compose {
+
+struct RecipeBuildOptions {
+  std::set<std::string> force_stages;  // rebuilt even when their key hits
+  std::optional<std::string> until;    // only this stage and the stages it is built from
+  std::optional<std::string> only;     // only this stage; its parent must be cached
+  bool explain = false;                // plan and compare keys only; build nothing
+  std::optional<uint64_t> timestamp;   // the commits' time (SOURCE_DATE_EPOCH); now if unset
+};
+
+enum class StageResult {
+  hit,          // the key's commit was in the store: nothing was built
+  built,        // built and committed under its key
+  would_build,  // (explain) the key misses
+  skipped,      // not selected by until/only
+};
+
+const char* to_string(StageResult result);
+
+struct StageReport {
+  std::string name;
+  StageResult result = StageResult::skipped;
+  std::string key;     // empty when skipped
+  std::string commit;  // the stage's commit in the store; empty unless hit or built
+  // For a miss: what differs from the last build of this stage, or that there was none.
+  std::vector<std::string> changes;
+  std::vector<InstalledPackage> packages;  // every package of the stage, in install order
+  size_t new_packages = 0;                 // not in the parent's tree (all, for a root stage)
+  uint64_t bytes_downloaded = 0;
+  util::PhaseLog phases;
+  double wall_ms = 0;
+  std::filesystem::path log;  // maintainer script and hook output, when built
+};
+
+std::string stage_ref(const std::string& key);
+
+// Builds (or finds) the stages of `recipe` in order, parents first, into `store` (the package
+// store at `store_path`, whose tmp/ holds the work trees). One report per stage of the recipe.
+// Throws Error naming the stage and culprit on the first failure; stages finished before it stay
+// cached.
+std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOptions& options,
+                                      store::Repo& store, const std::filesystem::path& store_path,
+                                      const BuildSettings& settings);
+
+}  // namespace apt_ostree::compose
