@@ -61,6 +61,7 @@ void register_rootfs(CLI::App& compose, Context& context) {
   CLI::App* rootfs = compose.add_subcommand(
       "rootfs", "Build the treefile's stage into a plain Debian tree: a directory or a tarball");
   add_build_options(*rootfs, *options, context);
+  add_stage_option(*rootfs, *options);
   rootfs
       ->add_option("DEST", *dest, "A new directory, or a .tar, .tar.gz, .tar.xz or .tar.zst file")
       ->required();
@@ -69,7 +70,7 @@ void register_rootfs(CLI::App& compose, Context& context) {
     if (fs::exists(fs::symlink_status(*dest)))
       fail("{} already exists; choose a new directory or file name", *dest);
     compose::Recipe recipe = compose::parse_treefile(options->treefile, deb::host_architecture());
-    const compose::Stage& stage = exported_stage(recipe);
+    const compose::Stage& stage = chosen_stage(recipe, *options);
     PackageStore store = open_package_store(*options, context);
     std::vector<compose::StageReport> reports;
     const compose::StageReport& report =
@@ -82,7 +83,7 @@ void register_rootfs(CLI::App& compose, Context& context) {
       store::CheckoutOptions checkout;
       if (!compose::is_tarball_name(*dest)) checkout.copy_prefixes = {"/"};
       store.repo->checkout({report.commit}, tree.path(), checkout);
-      compose::export_rootfs(tree.path(), *dest);
+      compose::export_rootfs(tree.path(), *dest, report.epoch);
     }
     if (context.json) {
       nlohmann::ordered_json json{{"dest", *dest},
@@ -108,13 +109,14 @@ void register_tree(CLI::App& compose, Context& context) {
   CLI::App* tree_command = compose.add_subcommand(
       "tree", "Build the treefile's stage and commit it, in the OSTree layout, to its ref");
   add_build_options(*tree_command, *options, context);
+  add_stage_option(*tree_command, *options);
   tree_command
       ->add_option("--repo", *repo_path,
                    "The OSTree repository to commit to (created in archive mode if missing)")
       ->required();
   tree_command->callback([&context, options, repo_path] {
     compose::Recipe recipe = compose::parse_treefile(options->treefile, deb::host_architecture());
-    const compose::Stage& stage = exported_stage(recipe);
+    const compose::Stage& stage = chosen_stage(recipe, *options);
     // Opened first, so a wrong path fails before a long build.
     std::unique_ptr<store::Repo> target =
         store::open_repo(*repo_path, store::RepoMode::archive, true);

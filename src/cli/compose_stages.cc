@@ -105,17 +105,28 @@ std::vector<compose::StageReport> build_stages(const compose::Recipe& recipe,
   return reports;
 }
 
-const compose::Stage& exported_stage(const compose::Recipe& recipe) {
+const compose::Stage& chosen_stage(const compose::Recipe& recipe, const ComposeOptions& options) {
+  if (!options.stage.empty()) {
+    const compose::Stage* stage = recipe.find(options.stage);
+    if (!stage)
+      fail("--stage names stage '{}', which {} does not define", options.stage,
+           recipe.source.string());
+    return *stage;
+  }
   const compose::Stage* found = nullptr;
   for (const compose::Stage& stage : recipe.stages)
     if (stage.exported) {
       if (found)
-        fail("{} exports several stages ('{}', '{}'); use compose build, or a treefile that "
-             "exports one",
+        fail("{} exports several stages ('{}', '{}'); choose one with --stage",
              recipe.source.string(), found->name, stage.name);
       found = &stage;
     }
   return *found;
+}
+
+void add_stage_option(CLI::App& command, ComposeOptions& options) {
+  command.add_option("--stage", options.stage,
+                     "The stage to build and write (default: the treefile's exported stage)");
 }
 
 const compose::StageReport& report_of(const std::vector<compose::StageReport>& reports,
@@ -137,6 +148,9 @@ std::optional<uint64_t> commit_timestamp() {
 Published publish_stage(const compose::Recipe& recipe, const compose::Stage& stage,
                         const compose::StageReport& report, PackageStore& store,
                         store::Repo& target, Context& context) {
+  if (stage.ref.empty())
+    fail("{}: stage '{}' has no ref to commit to; give it 'export: true' and a 'ref'",
+         stage.where.text(), stage.name);
   Published published;
   published.ref = stage.ref;
   published.parent = target.resolve_ref(stage.ref);
@@ -169,7 +183,7 @@ Published publish_stage(const compose::Recipe& recipe, const compose::Stage& sta
   commit.parent = published.parent.value_or("");
   commit.subject = fmt::format("apt-ostree compose {} ({})", recipe.source.filename().string(),
                                stage.name);
-  commit.timestamp = commit_timestamp();
+  if (report.epoch) commit.timestamp = report.epoch;
   commit.metadata = published_metadata(recipe, stage, report, published.layout);
   {
     util::ScopedPhase phase(context.phases, "commit");

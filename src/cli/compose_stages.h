@@ -21,6 +21,7 @@ namespace apt_ostree::cli {
 
 struct ComposeOptions {
   std::string treefile;
+  std::string stage;  // --stage: the stage rootfs and tree act on; default: the exported one
   std::string store;  // the package store; default CACHE/repo
   bool offline = false;
   int jobs = 0;
@@ -28,6 +29,8 @@ struct ComposeOptions {
 
 // TREEFILE, --store, --offline, -j, --keyring, --apt-proxy.
 void add_build_options(CLI::App& command, ComposeOptions& options, Context& context);
+// --stage.
+void add_stage_option(CLI::App& command, ComposeOptions& options);
 
 // The package store (and stage cache) of a compose command, opened (created if missing).
 struct PackageStore {
@@ -42,9 +45,9 @@ std::vector<compose::StageReport> build_stages(const compose::Recipe& recipe,
                                                const ComposeOptions& options, Context& context,
                                                PackageStore& store, const char* command);
 
-// The one stage rootfs and tree act on: the recipe's exported stage (an error naming them if
-// there are several).
-const compose::Stage& exported_stage(const compose::Recipe& recipe);
+// The stage rootfs and tree act on: the one named by --stage, else the recipe's exported stage
+// (an error naming them if there are several).
+const compose::Stage& chosen_stage(const compose::Recipe& recipe, const ComposeOptions& options);
 const compose::StageReport& report_of(const std::vector<compose::StageReport>& reports,
                                       const std::string& name);
 

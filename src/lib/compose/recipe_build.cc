@@ -136,6 +136,7 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
                                 refreshed.insert(view_id(archive_view(stage, settings))).second,
                                 report.phases);
     report.bytes_downloaded = plan.bytes_downloaded;
+    report.epoch = options.timestamp.value_or(plan.archive_date);
     StageManifest manifest =
         describe_stage(stage, parent ? parent->key : std::string(), plan.package_lines());
     report.key = stage_key(manifest);
@@ -167,6 +168,9 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
       fail("stage '{}' is built from '{}', which was not built", stage.name, parent->name);
 
     WorkTree work(store_path / "tmp", "stage-" + stage.name);
+    std::optional<uint64_t> epoch =
+        report.epoch ? std::optional<uint64_t>(report.epoch) : std::nullopt;  // 0: not known
+    stage_settings.source_date_epoch = epoch;
     BuiltStage built = build_stage_tree(stage, plan, work, store, stage_settings, report.phases,
                                         parent ? parent->commit : std::string());
     util::throw_if_interrupted("building stages");
@@ -180,7 +184,7 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
       commit.ref = stage_ref(report.key);
       commit.subject = fmt::format("apt-ostree stage {} of {}", stage.name,
                                    recipe.source.filename().string());
-      commit.timestamp = options.timestamp;
+      commit.timestamp = epoch;
       commit.metadata = stage_metadata(stage, report.key, manifest, built.packages);
       report.commit = store.commit(work.path(), commit);
     }

@@ -30,7 +30,9 @@ struct RecipeBuildOptions {
   std::optional<std::string> until;    // only this stage and the stages it is built from
   std::optional<std::string> only;     // only this stage; its parent must be cached
   bool explain = false;                // plan and compare keys only; build nothing
-  std::optional<uint64_t> timestamp;   // the commits' time (SOURCE_DATE_EPOCH); now if unset
+  // The time the stages are stamped with (SOURCE_DATE_EPOCH): their commits' time and the
+  // scripts' SOURCE_DATE_EPOCH. Unset: each stage's archive date (StagePlan::archive_date).
+  std::optional<uint64_t> timestamp;
 };
 
 enum class StageResult {
@@ -47,6 +49,7 @@ struct StageReport {
   StageResult result = StageResult::skipped;
   std::string key;     // empty when skipped
   std::string commit;  // the stage's commit in the store; empty unless hit or built
+  uint64_t epoch = 0;  // the time the stage is stamped with (RecipeBuildOptions::timestamp)
   // For a miss: what differs from the last build of this stage, or that there was none.
   std::vector<std::string> changes;
   std::vector<InstalledPackage> packages;  // every package of the stage, in install order

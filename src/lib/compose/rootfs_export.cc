@@ -52,7 +52,7 @@ bool is_tarball_name(const fs::path& dest) {
   return false;
 }
 
-void export_rootfs(const fs::path& tree, const fs::path& dest) {
+void export_rootfs(const fs::path& tree, const fs::path& dest, uint64_t epoch) {
   if (fs::exists(fs::symlink_status(dest)))
     fail("{} already exists; choose a new directory or file name", dest.string());
   fs::path partial = dest.string() + ".partial";
@@ -63,10 +63,13 @@ void export_rootfs(const fs::path& tree, const fs::path& dest) {
   if (is_tarball_name(dest)) {
     std::vector<std::string> argv{"tar", "--create", "--file", partial.string(), "--directory",
                                   tree.string(), "--numeric-owner", "--sort=name", "--xattrs",
-                                  "--xattrs-include=*", "--one-file-system"};
+                                  "--xattrs-include=*", "--one-file-system", "--format=posix",
+                                  fmt::format("--mtime=@{}", epoch),
+                                  "--pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,"
+                                  "delete=ctime"};
     // By DEST's name (tar's --auto-compress would look at the ".partial" name).
     std::string name = dest.filename().string();
-    if (name.ends_with(".gz") || name.ends_with(".tgz")) argv.push_back("--gzip");
+    if (name.ends_with(".gz") || name.ends_with(".tgz")) argv.push_back("--use-compress-program=gzip -n");
     if (name.ends_with(".xz")) argv.push_back("--xz");
     if (name.ends_with(".zst")) argv.push_back("--zstd");
     argv.push_back(".");

@@ -2,6 +2,7 @@
 // directory or a tarball, as mmdebstrap and pi-gen produce them.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 
 namespace apt_ostree::compose {
@@ -15,6 +16,9 @@ bool is_tarball_name(const std::filesystem::path& dest);
 // attributes, entries sorted); with the device nodes and /dev links a Debian root filesystem
 // carries (mmdebstrap's set). Written beside `dest` and renamed, so `dest` is complete or absent;
 // throws Error naming `dest` on failure.
-void export_rootfs(const std::filesystem::path& tree, const std::filesystem::path& dest);
+// A tarball is reproducible: every entry stamped with `epoch` (seconds since the epoch), no
+// access or change times, gzip without a name or time.
+void export_rootfs(const std::filesystem::path& tree, const std::filesystem::path& dest,
+                   uint64_t epoch);
 
 }  // namespace apt_ostree::compose

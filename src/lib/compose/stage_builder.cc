@@ -20,6 +20,7 @@
 #include "lib/compose/stage_layering.h"
 #include "lib/compose/usr_merge.h"
 #include "lib/deb/architecture.h"
+#include "lib/deb/release.h"
 #include "lib/fetch/downloader.h"
 #include "lib/pkgcache/fetch_packages.h"
 #include "lib/repo/package_index.h"
@@ -65,7 +66,8 @@ std::string log_tail(const fs::path& log) {
 // naming `what`, with the log's last lines.
 class ScriptRunner {
  public:
-  ScriptRunner(fs::path tree, fs::path log) : m_tree(std::move(tree)), m_log(std::move(log)) {
+  ScriptRunner(fs::path tree, fs::path log, std::optional<uint64_t> source_date_epoch)
+      : m_tree(std::move(tree)), m_log(std::move(log)), m_source_date_epoch(source_date_epoch) {
     m_fd = util::UniqueFd(
         ::open(m_log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_TRUNC, 0644));
     if (m_fd.get() < 0) fail("cannot create the log {}: {}", m_log.string(), std::strerror(errno));
@@ -78,6 +80,8 @@ class ScriptRunner {
     util::ChrootCommand command;
     command.argv = std::move(argv);
     command.environment = script_environment();
+    if (m_source_date_epoch)
+      command.environment.push_back(fmt::format("SOURCE_DATE_EPOCH={}", *m_source_date_epoch));
     for (std::string& entry : extra_environment) command.environment.push_back(std::move(entry));
     command.output_fd = m_fd.get();
     command.in_root = in_root;
@@ -105,6 +109,7 @@ class ScriptRunner {
 
   fs::path m_tree;
   fs::path m_log;
+  std::optional<uint64_t> m_source_date_epoch;
   util::UniqueFd m_fd;
 };
 
@@ -449,6 +454,12 @@ StagePlan plan_stage(const Stage& stage, const BuildSettings& settings, bool ref
     fail("no metadata cached for {} {} ({}); run without --offline once", view.release,
          view.architecture, view.mirror);
 
+  if (fs::exists(generation / "Release")) {
+    deb::ReleaseFile release =
+        deb::parse_release(util::read_file(generation / "Release"), view.release);
+    if (std::optional<std::time_t> date = deb::parse_release_date(release.date); date && *date > 0)
+      result.archive_date = static_cast<uint64_t>(*date);
+  }
   result.index.emplace(repo::PackageIndex::open(generation / "packages.idx"));
   const repo::PackageIndex& index = *result.index;
   solve::ResolveRequest request;
@@ -518,7 +529,7 @@ BuiltStage build_stage_tree(const Stage& stage, const StagePlan& plan, const Wor
   if (hardlinked) copy_up.emplace(root, work.scratch());
   if (!child) write_database(stage, imported, root, filter, phases);
 
-  ScriptRunner runner(root, built.log);
+  ScriptRunner runner(root, built.log, settings.source_date_epoch);
   {
     util::ScopedPhase phase(phases, "configure");
     ensure_emulation(stage.architecture);

@@ -51,6 +51,9 @@ struct BuildSettings {
   // for a tree that is committed or archived and then removed. A tree handed over as a directory
   // must be copies, or editing it would edit the store.
   bool link_store_files = false;
+  // SOURCE_DATE_EPOCH for maintainer scripts and hooks (shadow's password dates, ...); unset:
+  // none is given.
+  std::optional<uint64_t> source_date_epoch;
   util::ProgressMode progress = util::ProgressMode::off;
 };
 
@@ -79,6 +82,10 @@ struct StagePlan {
   std::vector<repo::PackageRecord> records;   // every package of the stage, in install order
   std::string auto_installed;                 // apt's extended_states for the tree
   uint64_t bytes_downloaded = 0;              // by the refresh
+  // The archive's state in time: its Release file's Date (seconds since the epoch; 0 if it has
+  // none). What a build stamps its output with when SOURCE_DATE_EPOCH is not set, so that two
+  // builds from the same archive state give the same bytes.
+  uint64_t archive_date = 0;
 
   // "name version architecture sha256" per package, in install order (StageManifest::packages).
   std::vector<std::string> package_lines() const;

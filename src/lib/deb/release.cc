@@ -1,6 +1,7 @@
 #include "lib/deb/release.h"
 
 #include <charconv>
+#include <ctime>
 
 #include "lib/deb/control.h"
 #include "lib/util/error.h"
@@ -81,6 +82,22 @@ ReleaseFile parse_release(std::string_view text, std::string_view source_name) {
   if (release.sha256_entries.empty())
     fail("{} has no SHA256 checksums; the archive cannot be verified without them.", source_name);
   return release;
+}
+
+std::optional<std::time_t> parse_release_date(std::string_view text) {
+  std::string value(util::trim(text));
+  std::tm tm{};
+  const char* rest = ::strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S", &tm);
+  if (!rest) return std::nullopt;
+  std::time_t time = ::timegm(&tm);
+  std::string_view zone = util::trim(rest);
+  if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-')) {
+    int hours = (zone[1] - '0') * 10 + (zone[2] - '0');
+    int minutes = (zone[3] - '0') * 10 + (zone[4] - '0');
+    int offset = (hours * 60 + minutes) * 60;
+    time += zone[0] == '+' ? -offset : offset;
+  }
+  return time;
 }
 
 }  // namespace apt_ostree::deb

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ctime>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,5 +29,9 @@ struct ReleaseFile {
 
 // Throws Error naming `source_name` when the text is not a Release file or has no SHA256 list.
 ReleaseFile parse_release(std::string_view text, std::string_view source_name);
+
+// A Release date (Date, Valid-Until): RFC 2822, "Sat, 10 Jun 2023 08:45:02 UTC", in UTC or with a
+// numeric offset. nullopt if unreadable.
+std::optional<std::time_t> parse_release_date(std::string_view text);
 
 }  // namespace apt_ostree::deb

@@ -110,26 +110,9 @@ FetchedRelease download_release(const std::string& dists_url, const fs::path& di
   return fetched;
 }
 
-// Release dates are RFC 2822 ("Sat, 10 Jun 2023 08:45:02 UTC"), always in UTC or with an offset.
-std::optional<std::time_t> parse_release_date(std::string_view text) {
-  std::string value(util::trim(text));
-  std::tm tm{};
-  const char* rest = ::strptime(value.c_str(), "%a, %d %b %Y %H:%M:%S", &tm);
-  if (!rest) return std::nullopt;
-  std::time_t time = ::timegm(&tm);
-  std::string_view zone = util::trim(rest);
-  if (zone.size() == 5 && (zone[0] == '+' || zone[0] == '-')) {
-    int hours = (zone[1] - '0') * 10 + (zone[2] - '0');
-    int minutes = (zone[3] - '0') * 10 + (zone[4] - '0');
-    int offset = (hours * 60 + minutes) * 60;
-    time += zone[0] == '+' ? -offset : offset;
-  }
-  return time;
-}
-
 void check_valid_until(const deb::ReleaseFile& release, std::string_view what) {
   if (release.valid_until.empty()) return;
-  auto valid_until = parse_release_date(release.valid_until);
+  auto valid_until = deb::parse_release_date(release.valid_until);
   if (!valid_until)
     fail("{} has an unreadable Valid-Until '{}'; the archive is broken", what, release.valid_until);
   if (std::time(nullptr) > *valid_until)
