@@ -41,11 +41,12 @@ const compose::StageReport& build_exported(const compose::Recipe& recipe,
                                            const compose::Stage& stage,
                                            const ComposeOptions& options, Context& context,
                                            PackageStore& store, const char* command,
+                                           const fs::path& output,
                                            std::vector<compose::StageReport>& reports) {
   compose::RecipeBuildOptions build;
   build.until = stage.name;
   build.timestamp = commit_timestamp();
-  reports = build_stages(recipe, build, options, context, store, command);
+  reports = build_stages(recipe, build, options, context, store, command, {output}).reports;
   return report_of(reports, stage.name);
 }
 
@@ -74,7 +75,7 @@ void register_rootfs(CLI::App& compose, Context& context) {
     PackageStore store = open_package_store(*options, context);
     std::vector<compose::StageReport> reports;
     const compose::StageReport& report =
-        build_exported(recipe, stage, *options, context, store, "rootfs", reports);
+        build_exported(recipe, stage, *options, context, store, "rootfs", *dest, reports);
     {
       util::ScopedPhase phase(context.phases, "export");
       compose::WorkTree tree(store.path / "tmp", "rootfs-" + stage.name);
@@ -123,7 +124,7 @@ void register_tree(CLI::App& compose, Context& context) {
     PackageStore store = open_package_store(*options, context);
     std::vector<compose::StageReport> reports;
     const compose::StageReport& report =
-        build_exported(recipe, stage, *options, context, store, "tree", reports);
+        build_exported(recipe, stage, *options, context, store, "tree", *repo_path, reports);
     Published published = publish_stage(recipe, stage, report, store, *target, context);
 
     const compose::OstreeLayout& layout = published.layout;

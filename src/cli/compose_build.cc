@@ -11,6 +11,7 @@
 #include "lib/deb/architecture.h"
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
+#include "lib/util/gantt_svg.h"
 #include "lib/util/strings.h"
 
 namespace apt_ostree::cli {
@@ -54,7 +55,8 @@ nlohmann::ordered_json stage_json(const compose::StageReport& report,
 
 // The report as a Markdown table (for $GITHUB_STEP_SUMMARY and report.md).
 std::string markdown_report(const compose::Recipe& recipe,
-                            const std::vector<compose::StageReport>& reports) {
+                            const std::vector<compose::StageReport>& reports,
+                            const std::vector<util::DiskUse>& disk) {
   std::string text = fmt::format("### apt-ostree compose build {}\n\n",
                                  recipe.source.filename().string());
   text += "| stage | result | key | packages | new | downloaded | wall | slowest phase |\n";
@@ -70,14 +72,35 @@ std::string markdown_report(const compose::Recipe& recipe,
                         slowest ? fmt::format("{} {:.1f} s", slowest->name, slowest->wall_ms / 1000)
                                 : std::string("-"));
   }
+  text += "\n| disk | size | peak use |\n|---|---:|---:|\n";
+  for (const util::DiskUse& use : disk)
+    text += fmt::format("| `{}` | {} | {} ({:.0f}%) |\n", use.path.string(),
+                        util::format_bytes(use.size_bytes), util::format_bytes(use.used_bytes),
+                        use.used_percent);
   return text;
 }
 
+// The stages on their timeline, phase by phase.
+std::string gantt_chart(const std::vector<compose::StageReport>& reports) {
+  std::vector<util::GanttRow> rows;
+  for (const compose::StageReport& report : reports) {
+    if (report.result == compose::StageResult::skipped) continue;
+    util::GanttRow row{report.name, compose::to_string(report.result), report.start_ms, {}};
+    if (report.result == compose::StageResult::built)
+      row.note = fmt::format("built, {} new packages", report.new_packages);
+    for (const util::PhaseTiming& timing : report.phases.phases())
+      row.phases.push_back({timing.name, timing.wall_ms});
+    rows.push_back(std::move(row));
+  }
+  return util::gantt_svg(rows);
+}
+
 void write_report(const fs::path& output, const std::string& markdown,
-                  const nlohmann::ordered_json& json) {
+                  const nlohmann::ordered_json& json, const std::string& svg) {
   fs::create_directories(output);
   util::write_file_atomic(output / "report.json", json.dump(2) + "\n");
   util::write_file_atomic(output / "report.md", markdown);
+  util::write_file_atomic(output / "report.svg", svg);
 }
 
 void print_stage(const compose::StageReport& report) {
@@ -106,7 +129,7 @@ void register_compose_build(CLI::App& compose, Context& context) {
                     "Commit the exported stages, in the OSTree layout, to their refs in this "
                     "repository (created in archive mode if missing)");
   build->add_option("--output", options->output,
-                    "Write the build report here (report.json, report.md)");
+                    "Write the build report here (report.json, report.md, report.svg)");
   build->add_flag("--explain", options->explain,
                   "Say per stage whether its cache key hits and, if not, what changed; build "
                   "nothing");
@@ -130,8 +153,12 @@ void register_compose_build(CLI::App& compose, Context& context) {
     if (!options->until.empty()) build_options.until = options->until;
     if (!options->only.empty()) build_options.only = options->only;
     build_options.timestamp = commit_timestamp();
-    std::vector<compose::StageReport> reports =
-        build_stages(recipe, build_options, options->compose, context, store, "build");
+    std::vector<fs::path> outputs;
+    for (const std::string& path : {options->repo, options->output})
+      if (!path.empty()) outputs.emplace_back(path);
+    StagesRun run =
+        build_stages(recipe, build_options, options->compose, context, store, "build", outputs);
+    const std::vector<compose::StageReport>& reports = run.reports;
 
     std::vector<std::optional<Published>> published(reports.size());
     if (target)
@@ -141,10 +168,21 @@ void register_compose_build(CLI::App& compose, Context& context) {
           published[i] = publish_stage(recipe, stage, reports[i], store, *target, context);
       }
 
-    nlohmann::ordered_json json = nlohmann::ordered_json::array();
-    for (size_t i = 0; i < reports.size(); ++i) json.push_back(stage_json(reports[i], published[i]));
-    std::string markdown = markdown_report(recipe, reports);
-    if (!options->output.empty()) write_report(options->output, markdown, json);
+    nlohmann::ordered_json stages = nlohmann::ordered_json::array();
+    for (size_t i = 0; i < reports.size(); ++i)
+      stages.push_back(stage_json(reports[i], published[i]));
+    nlohmann::ordered_json disk = nlohmann::ordered_json::array();
+    for (const util::DiskUse& use : run.disk)
+      disk.push_back({{"path", use.path.string()},
+                      {"size_bytes", use.size_bytes},
+                      {"peak_used_bytes", use.used_bytes},
+                      {"peak_used_percent", use.used_percent}});
+    nlohmann::ordered_json json{{"treefile", recipe.source.string()},
+                                {"stages", std::move(stages)},
+                                {"disk", std::move(disk)}};
+    std::string markdown = markdown_report(recipe, reports, run.disk);
+    if (!options->output.empty())
+      write_report(options->output, markdown, json, gantt_chart(reports));
     if (const char* summary = std::getenv("GITHUB_STEP_SUMMARY"); summary && *summary) {
       std::FILE* file = std::fopen(summary, "a");
       if (file) {

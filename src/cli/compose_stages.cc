@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <cstdio>
 #include <cstdlib>
 
 #include "cli/commands.h"
@@ -70,6 +71,13 @@ void add_build_options(CLI::App& command, ComposeOptions& options, Context& cont
                   "Debian's archive keyring)")
       ->allow_extra_args(false);
   add_download_options(command, context);
+  command.add_option("--disk-warn", options.disk_warn_percent,
+                     "Warn when a disk the build writes to is this full, in percent (default 85)")
+      ->check(CLI::Range(1.0, 100.0));
+  command.add_option("--disk-abort", options.disk_abort_percent,
+                     "Stop the build cleanly when a disk it writes to is this full, in percent "
+                     "(default 90)")
+      ->check(CLI::Range(1.0, 100.0));
 }
 
 PackageStore open_package_store(const ComposeOptions& options, Context& context) {
@@ -79,10 +87,9 @@ PackageStore open_package_store(const ComposeOptions& options, Context& context)
   return store;
 }
 
-std::vector<compose::StageReport> build_stages(const compose::Recipe& recipe,
-                                               const compose::RecipeBuildOptions& build,
-                                               const ComposeOptions& options, Context& context,
-                                               PackageStore& store, const char* command) {
+StagesRun build_stages(const compose::Recipe& recipe, const compose::RecipeBuildOptions& build,
+                       const ComposeOptions& options, Context& context, PackageStore& store,
+                       const char* command, const std::vector<fs::path>& outputs) {
   if (::geteuid() != 0)
     fail("compose {} needs root: it chroots into the tree to run maintainer scripts", command);
   compose::BuildSettings settings;
@@ -97,12 +104,21 @@ std::vector<compose::StageReport> build_stages(const compose::Recipe& recipe,
   if (auto mirror = repo::mirror_for_release(repo::read_apt_sources(),
                                              recipe.stages.front().release))
     settings.default_mirror = *mirror;
-  std::vector<compose::StageReport> reports =
-      compose::build_recipe(recipe, build, *store.repo, store.path, settings);
-  for (const compose::StageReport& report : reports)
+  util::DiskMonitorOptions disk;
+  disk.paths = {store.path, context.cache_root()};
+  disk.paths.insert(disk.paths.end(), outputs.begin(), outputs.end());
+  disk.warn_percent = options.disk_warn_percent;
+  disk.abort_percent = options.disk_abort_percent;
+  util::DiskMonitor monitor(disk, [](const std::string& warning) {
+    std::fprintf(stderr, "apt-ostree: warning: %s\n", warning.c_str());
+  });
+  StagesRun run;
+  run.reports = compose::build_recipe(recipe, build, *store.repo, store.path, settings);
+  run.disk = monitor.peaks();
+  for (const compose::StageReport& report : run.reports)
     for (const util::PhaseTiming& timing : report.phases.phases())
       context.phases.add({report.name + ": " + timing.name, timing.wall_ms, timing.cpu_ms});
-  return reports;
+  return run;
 }
 
 const compose::Stage& chosen_stage(const compose::Recipe& recipe, const ComposeOptions& options) {

@@ -16,6 +16,7 @@
 #include "lib/compose/recipe_build.h"
 #include "lib/compose/treefile.h"
 #include "lib/store/repo.h"
+#include "lib/util/disk_monitor.h"
 
 namespace apt_ostree::cli {
 
@@ -25,6 +26,8 @@ struct ComposeOptions {
   std::string store;  // the package store; default CACHE/repo
   bool offline = false;
   int jobs = 0;
+  double disk_warn_percent = 85;   // --disk-warn
+  double disk_abort_percent = 90;  // --disk-abort
 };
 
 // TREEFILE, --store, --offline, -j, --keyring, --apt-proxy.
@@ -39,11 +42,16 @@ struct PackageStore {
 };
 PackageStore open_package_store(const ComposeOptions& options, Context& context);
 
-// Runs the stage cache over `recipe` for a compose command (root only: scripts run in chroots).
-std::vector<compose::StageReport> build_stages(const compose::Recipe& recipe,
-                                               const compose::RecipeBuildOptions& build,
-                                               const ComposeOptions& options, Context& context,
-                                               PackageStore& store, const char* command);
+struct StagesRun {
+  std::vector<compose::StageReport> reports;
+  std::vector<util::DiskUse> disk;  // the peak use of each filesystem written to
+};
+
+// Runs the stage cache over `recipe` for a compose command (root only: scripts run in chroots),
+// with the disk monitor watching the store and `outputs` (util/disk_monitor.h).
+StagesRun build_stages(const compose::Recipe& recipe, const compose::RecipeBuildOptions& build,
+                       const ComposeOptions& options, Context& context, PackageStore& store,
+                       const char* command, const std::vector<std::filesystem::path>& outputs);
 
 // The stage rootfs and tree act on: the one named by --stage, else the recipe's exported stage
 // (an error naming them if there are several).

@@ -78,8 +78,10 @@ ostree ls --repo="$repo" fx/extra /usr/lib/systemd/system/fx-hello.service >/dev
 step "the report: JSON and Markdown"
 python3 - "$TEST_DIR/report/report.json" <<'PY' || die "report.json is not what the build did"
 import json, sys
-stages = {s["stage"]: s for s in json.load(open(sys.argv[1]))}
+report = json.load(open(sys.argv[1]))
+stages = {s["stage"]: s for s in report["stages"]}
 assert set(stages) == {"base", "app", "extra"}, stages
+assert report["disk"] and 0 < report["disk"][0]["peak_used_percent"] <= 100, report["disk"]
 assert all(s["result"] == "built" and len(s["key"]) == 64 for s in stages.values()), stages
 assert stages["app"]["new_packages"] == 3 and stages["app"]["packages"] == 6, stages["app"]
 assert any(p["phase"] == "configure" for p in stages["app"]["phases"]), stages["app"]
@@ -146,7 +148,7 @@ clean_build() {  # clean_build N: a build in a cache of its own; prints the publ
   "$APT_OSTREE" --cache-dir "$TEST_DIR/clean-$1" compose rootfs --keyring "$FIXTURE_KEYRING" \
     --stage extra "$recipe" "$TEST_DIR/clean-$1/rootfs.tar.gz" >/dev/null ||
     die "compose rootfs --stage extra failed in clean build $1"
-  python3 -c 'import json, sys; print(" ".join(s["key"] + ":" + s["commit"] for s in json.load(open(sys.argv[1]))))' \
+  python3 -c 'import json, sys; print(" ".join(s["key"] + ":" + s["commit"] for s in json.load(open(sys.argv[1]))["stages"]))' \
     "$TEST_DIR/clean-$1/report/report.json"
   ostree rev-parse --repo="$TEST_DIR/clean-$1/published" fx/extra
 }

@@ -98,6 +98,14 @@ tar --zstd -tvf "$TEST_DIR/minbase.tar.zst" >"$TEST_DIR/tar.list"
 grep -q ' \./usr/bin/dpkg$' "$TEST_DIR/tar.list" || die "the tarball lacks ./usr/bin/dpkg"
 grep -q '^crw-rw-rw- 0/0 .* \./dev/null$' "$TEST_DIR/tar.list" || die "the tarball lacks /dev/null"
 
+step "reproducible: a clean build in a new package store writes the same tarball, byte for byte"
+run_tool -q compose rootfs "$TEST_DIR/recipe/plain.yaml" "$TEST_DIR/plain-1.tar.zst"
+run_tool -q compose rootfs --store "$TEST_DIR/clean-store" "$TEST_DIR/recipe/plain.yaml" \
+  "$TEST_DIR/plain-2.tar.zst"
+cmp "$TEST_DIR/plain-1.tar.zst" "$TEST_DIR/plain-2.tar.zst" ||
+  die "two builds of the same treefile from the same archive state wrote different tarballs"
+rm -rf "$TEST_DIR/clean-store" "$TEST_DIR"/plain-*.tar.zst
+
 step "bad input: an unknown package names the treefile line, no tree is written"
 printf 'release: bookworm\nvariant: minbase\npackages: [no-such-package-anywhere]\n' >"$TEST_DIR/recipe/bad.yaml"
 expect_fail run_tool compose rootfs "$TEST_DIR/recipe/bad.yaml" "$TEST_DIR/bad-tree"

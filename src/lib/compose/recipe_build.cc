@@ -114,6 +114,7 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
   BuildSettings stage_settings = settings;
   stage_settings.link_store_files = true;  // the tree is committed, then removed
 
+  auto run_started = std::chrono::steady_clock::now();
   std::vector<StageReport> reports;
   std::map<std::string, const StageReport*> by_name;
   std::set<std::string> refreshed;
@@ -124,6 +125,7 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
     by_name[stage.name] = &report;
     if (!needed.contains(stage.name)) continue;
     auto started = std::chrono::steady_clock::now();
+    report.start_ms = std::chrono::duration<double, std::milli>(started - run_started).count();
     auto finish = [&report, started](StageResult result) {
       report.result = result;
       report.wall_ms = std::chrono::duration<double, std::milli>(

@@ -56,6 +56,7 @@ struct StageReport {
   size_t new_packages = 0;                 // not in the parent's tree (all, for a root stage)
   uint64_t bytes_downloaded = 0;
   util::PhaseLog phases;
+  double start_ms = 0;  // when the stage started, from the start of build_recipe
   double wall_ms = 0;
   std::filesystem::path log;  // maintainer script and hook output, when built
 };

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include <atomic>
+#include <mutex>
+#include <string>
 
 #include "lib/util/error.h"
 
@@ -12,6 +14,9 @@ namespace apt_ostree::util {
 namespace {
 
 std::atomic<int> g_signal{0};
+std::atomic<bool> g_stop{false};
+std::mutex g_stop_mutex;
+std::string g_stop_reason;  // guarded by g_stop_mutex
 
 void on_signal(int signal) {
   g_signal.store(signal);
@@ -34,7 +39,18 @@ int interrupt_signal() {
   return g_signal.load();
 }
 
+void request_stop(const std::string& reason) {
+  std::lock_guard<std::mutex> lock(g_stop_mutex);
+  if (g_stop.load()) return;
+  g_stop_reason = reason;
+  g_stop.store(true);
+}
+
 void throw_if_interrupted(const char* what) {
+  if (g_stop.load()) {
+    std::lock_guard<std::mutex> lock(g_stop_mutex);
+    fail("{}; stopped while {}, nothing was left half-written", g_stop_reason, what);
+  }
   int signal = g_signal.load();
   if (signal == 0) return;
   throw Error(fmt::format("interrupted by SIG{}{} while {}; nothing was left half-written",
