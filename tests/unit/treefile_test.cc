@@ -471,10 +471,15 @@ TEST_F(TreefileTest, ExamplesParse) {
   // The recipes users start from must stay valid.
   fs::path examples = fs::path(APT_OSTREE_TEST_DIR).parent_path() / "examples";
   Recipe minimal = parse_treefile(examples / "debian-minimal.yaml", "arm64");
-  ASSERT_EQ(minimal.stages.size(), 1u);
-  EXPECT_EQ(minimal.stages[0].architecture, "amd64");
-  EXPECT_EQ(minimal.stages[0].variant, solve::Variant::minbase);
-  EXPECT_TRUE(minimal.stages[0].mirror.empty());
+  ASSERT_EQ(minimal.stages.size(), 2u);
+  for (const Stage& stage : minimal.stages) {
+    EXPECT_EQ(stage.architecture, "amd64");
+    EXPECT_EQ(stage.variant, solve::Variant::minbase);
+    EXPECT_TRUE(stage.mirror.empty());
+  }
+  EXPECT_EQ(minimal.stages[1].from, "base");
+  EXPECT_TRUE(minimal.stages[1].exported);
+  EXPECT_FALSE(minimal.stages[0].exported);
 
   Recipe pi = parse_treefile(examples / "raspberry-pi.yaml", "amd64");
   std::vector<std::string> names;
