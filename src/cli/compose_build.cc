@@ -28,6 +28,8 @@ struct BuildCommandOptions {
   std::vector<std::string> force_stages;
   std::string until;
   std::string only;
+  std::string cache_remote;
+  std::string cache_push;
 };
 
 nlohmann::ordered_json stage_json(const compose::StageReport& report,
@@ -139,6 +141,12 @@ void register_compose_build(CLI::App& compose, Context& context) {
                     "Build only this stage and the stages it is built from");
   build->add_option("--only", options->only,
                     "Build only this stage (the stage it is built from must be cached)");
+  build->add_option("--cache-remote", options->cache_remote,
+                    "Pull stages that miss locally from this remote stage cache (the URL of an "
+                    "OSTree repository that --cache-push filled, served over HTTP)");
+  build->add_option("--cache-push", options->cache_push,
+                    "Copy every stage built or reused to this OSTree repository (a directory, "
+                    "created in archive mode if missing) for other machines' --cache-remote");
   build->callback([&context, options] {
     compose::Recipe recipe =
         compose::parse_treefile(options->compose.treefile, deb::host_architecture());
@@ -153,8 +161,10 @@ void register_compose_build(CLI::App& compose, Context& context) {
     if (!options->until.empty()) build_options.until = options->until;
     if (!options->only.empty()) build_options.only = options->only;
     build_options.timestamp = commit_timestamp();
+    build_options.cache_remote = options->cache_remote;
+    build_options.cache_push = options->cache_push;
     std::vector<fs::path> outputs;
-    for (const std::string& path : {options->repo, options->output})
+    for (const std::string& path : {options->repo, options->output, options->cache_push})
       if (!path.empty()) outputs.emplace_back(path);
     StagesRun run =
         build_stages(recipe, build_options, options->compose, context, store, "build", outputs);

@@ -3,12 +3,14 @@
 # installed package's file trigger fires, a Pre-Depends chain across stages holds); a second
 # build reuses every stage; a change rebuilds exactly the changed stage and those built from it,
 # and --explain says why; --only, --until and --force-stage select stages; exports are published
-# to --repo; the report is written; two clean builds are bit-identical; nothing is left mounted
-# or behind.
+# to --repo; the report is written; two clean builds are bit-identical; a clean machine pulls
+# the stages another pushed (--cache-push, --cache-remote over HTTP); nothing is left mounted or
+# behind.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/compose-fixture.sh"
 
 recipe=$TEST_DIR/recipe/staged.yaml
+fixture_url=$HTTP_URL  # serve_http sets HTTP_URL again for the remote stage cache
 mkdir -p "$TEST_DIR/recipe"
 cat >"$TEST_DIR/recipe/app-setup.sh" <<'SH'
 #!/bin/sh
@@ -22,7 +24,7 @@ chmod +x "$TEST_DIR/recipe/app-setup.sh"
 write_recipe() {  # write_recipe EXTRA_PACKAGES
   cat >"$recipe" <<YAML
 release: stable
-mirror: $HTTP_URL
+mirror: $fixture_url
 variant: none
 stages:
   base:
@@ -158,5 +160,25 @@ second=$(clean_build 2)
 [ "$first" = "$second" ] || die "two clean builds differ: $first vs $second"
 cmp "$TEST_DIR/clean-1/rootfs.tar.gz" "$TEST_DIR/clean-2/rootfs.tar.gz" ||
   die "two clean builds wrote different tarballs"
+
+step "the remote stage cache: a clean machine pulls every stage another one pushed"
+stage_cache=$TEST_DIR/stage-cache
+build --cache-push "$stage_cache" >/dev/null
+[ -f "$stage_cache/summary" ] || die "--cache-push wrote no summary"
+serve_http "$stage_cache"
+remote() {  # remote ARGS...: a build on a clean machine with the remote stage cache
+  "$APT_OSTREE" --cache-dir "$TEST_DIR/clean-3" compose build --keyring "$FIXTURE_KEYRING" \
+    "$recipe" --cache-remote "$HTTP_URL" "$@"
+}
+out=$(remote --repo "$TEST_DIR/clean-3/published")
+for stage in base app extra; do expect_result "$out" $stage pulled; done
+[ "$(ostree rev-parse --repo="$TEST_DIR/clean-3/published" fx/extra)" = \
+  "$(ostree rev-parse --repo="$TEST_DIR/clean-1/published" fx/extra)" ] ||
+  die "the export of pulled stages differs from the one built from scratch"
+write_recipe "fx-unit, fx-conffile"
+out=$(remote)
+expect_result "$out" app hit
+expect_result "$out" extra built
+expect_contains "$out" "the remote stage cache does not have it either" "a remote miss"
 
 echo "all compose build tests passed" >&2

@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <map>
+#include <memory>
 
 #include "lib/compose/stage_key.h"
 #include "lib/compose/work_tree.h"
@@ -89,6 +90,8 @@ const char* to_string(StageResult result) {
   switch (result) {
     case StageResult::hit:
       return "hit";
+    case StageResult::pulled:
+      return "pulled";
     case StageResult::built:
       return "built";
     case StageResult::would_build:
@@ -115,6 +118,16 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
   stage_settings.link_store_files = true;  // the tree is committed, then removed
 
   auto run_started = std::chrono::steady_clock::now();
+  std::unique_ptr<store::Repo> push_target;
+  if (!options.cache_push.empty() && !options.explain)
+    push_target = store::open_repo(options.cache_push, store::RepoMode::archive, true);
+  auto push = [&](StageReport& report) {
+    if (!push_target || push_target->resolve_ref(stage_ref(report.key))) return;
+    util::ScopedPhase phase(report.phases, "push-stage");
+    push_target->pull_local(store_path, report.commit);
+    push_target->set_ref(stage_ref(report.key), report.commit);
+    push_target->update_summary();
+  };
   std::vector<StageReport> reports;
   std::map<std::string, const StageReport*> by_name;
   std::set<std::string> refreshed;
@@ -161,7 +174,27 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
       report.commit = *cached;
       if (selected.contains(stage.name)) store.set_ref(last_ref, report.commit);
       finish(StageResult::hit);
+      push(report);
       continue;
+    }
+    if (!cached && !forced && !options.cache_remote.empty()) {
+      std::optional<std::string> pulled;
+      try {
+        util::ScopedPhase phase(report.phases, "pull-stage");
+        pulled = store.pull_ref(options.cache_remote, stage_ref(report.key));
+      } catch (const Error& error) {
+        report.changes.push_back(fmt::format("the remote stage cache failed: {}", error.what()));
+      }
+      if (pulled) {
+        store.set_ref(stage_ref(report.key), *pulled);
+        report.commit = *pulled;
+        report.changes.clear();
+        if (selected.contains(stage.name)) store.set_ref(last_ref, report.commit);
+        finish(StageResult::pulled);
+        push(report);
+        continue;
+      }
+      report.changes.push_back("the remote stage cache does not have it either");
     }
     if (!selected.contains(stage.name))
       fail("stage '{}' is built from '{}', which has no cached build ({}); build it first",
@@ -192,6 +225,7 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
     }
     store.set_ref(last_ref, report.commit);
     finish(StageResult::built);
+    push(report);
   }
   return reports;
 }

@@ -30,6 +30,13 @@ struct RecipeBuildOptions {
   std::optional<std::string> until;    // only this stage and the stages it is built from
   std::optional<std::string> only;     // only this stage; its parent must be cached
   bool explain = false;                // plan and compare keys only; build nothing
+  // The remote stage cache: an OSTree repository served over HTTP (or a file:// URL) whose
+  // apt-ostree/stage/KEY refs are pulled instead of building a stage that misses locally.
+  std::string cache_remote;
+  // A local OSTree repository (archive mode; created if missing) that every stage built, found
+  // or pulled is copied to, with its summary rewritten, for a web server to serve as another
+  // machine's cache_remote.
+  std::filesystem::path cache_push;
   // The time the stages are stamped with (SOURCE_DATE_EPOCH): their commits' time and the
   // scripts' SOURCE_DATE_EPOCH. Unset: each stage's archive date (StagePlan::archive_date).
   std::optional<uint64_t> timestamp;
@@ -37,6 +44,7 @@ struct RecipeBuildOptions {
 
 enum class StageResult {
   hit,          // the key's commit was in the store: nothing was built
+  pulled,       // the key's commit came from the remote stage cache: nothing was built
   built,        // built and committed under its key
   would_build,  // (explain) the key misses
   skipped,      // not selected by until/only

@@ -129,6 +129,16 @@ class Repo {
   // needs that this one lacks (not its parents), converting them to this repository's mode, as
   // `ostree pull-local` does; sets no ref. Throws Error naming both repositories.
   virtual void pull_local(const std::filesystem::path& source, const std::string& checksum) = 0;
+
+  // Fetches `ref` from the OSTree repository served at `url` (http://, https:// or file://; no
+  // GPG verification: the caller trusts the URL it was given) with the objects this repository
+  // lacks, and returns its commit; nullopt when the server has no such ref. The URL is kept as a
+  // remote named after it in this repository's config. Throws Error naming the URL for any
+  // other failure (unreachable, corrupt).
+  virtual std::optional<std::string> pull_ref(const std::string& url, const std::string& ref) = 0;
+
+  // Rewrites the summary file, the list of refs that clients pulling over HTTP see.
+  virtual void update_summary() = 0;
 };
 
 // Opens the repository at `path`; with `create`, creates it first (in `mode_if_created`) if it

@@ -53,6 +53,9 @@ class GErrorSlot {
     return &m_error;
   }
   const char* message() const { return m_error ? m_error->message : "unknown error"; }
+  bool matches(GQuark domain, int code) const {
+    return m_error && g_error_matches(m_error, domain, code);
+  }
 
  private:
   GError* m_error = nullptr;

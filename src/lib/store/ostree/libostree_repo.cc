@@ -420,4 +420,40 @@ void LibostreeRepo::pull_local(const fs::path& source, const std::string& checks
         source.string(), m_path.string());
 }
 
+std::optional<std::string> LibostreeRepo::pull_ref(const std::string& url,
+                                                   const std::string& ref) {
+  GCharPtr digest(g_compute_checksum_for_string(G_CHECKSUM_SHA256, url.c_str(), -1));
+  std::string remote = "apt-ostree-" + std::string(digest.get()).substr(0, 16);
+  GVariantBuilder remote_builder;
+  g_variant_builder_init(&remote_builder, G_VARIANT_TYPE("a{sv}"));
+  g_variant_builder_add(&remote_builder, "{s@v}", "gpg-verify",
+                        g_variant_new_variant(g_variant_new_boolean(FALSE)));
+  GVariantPtr remote_options = take_variant(g_variant_builder_end(&remote_builder));
+  GErrorSlot error;
+  check(ostree_repo_remote_change(m_repo.get(), nullptr,
+                                  OSTREE_REPO_REMOTE_CHANGE_ADD_IF_NOT_EXISTS, remote.c_str(),
+                                  url.c_str(), remote_options.get(), nullptr, error),
+        error, "cannot add {} as a remote of the OSTree repository {}", url, m_path.string());
+
+  GVariantBuilder builder;
+  g_variant_builder_init(&builder, G_VARIANT_TYPE("a{sv}"));
+  const char* refs[] = {ref.c_str(), nullptr};
+  g_variant_builder_add(&builder, "{s@v}", "refs",
+                        g_variant_new_variant(g_variant_new_strv(refs, -1)));
+  g_variant_builder_add(&builder, "{s@v}", "depth", g_variant_new_variant(g_variant_new_int32(0)));
+  GVariantPtr options = take_variant(g_variant_builder_end(&builder));
+  if (!ostree_repo_pull_with_options(m_repo.get(), remote.c_str(), options.get(), nullptr,
+                                     nullptr, error)) {
+    if (error.matches(G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) return std::nullopt;
+    fail("cannot pull {} from {}: {}", ref, url, error.message());
+  }
+  return resolve_ref(remote + ":" + ref);
+}
+
+void LibostreeRepo::update_summary() {
+  GErrorSlot error;
+  check(ostree_repo_regenerate_summary(m_repo.get(), nullptr, nullptr, error), error,
+        "cannot write the summary of the OSTree repository {}", m_path.string());
+}
+
 }  // namespace apt_ostree::store::ostree

@@ -26,6 +26,8 @@ class LibostreeRepo final : public Repo {
   std::string commit(const std::filesystem::path& tree, const CommitOptions& options) override;
   CommitInfo read_commit(std::string_view rev) override;
   void pull_local(const std::filesystem::path& source, const std::string& checksum) override;
+  std::optional<std::string> pull_ref(const std::string& url, const std::string& ref) override;
+  void update_summary() override;
 
  private:
   GVariantPtr load_commit(const std::string& checksum);
