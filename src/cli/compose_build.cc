@@ -32,6 +32,11 @@ struct BuildCommandOptions {
   std::string cache_push;
 };
 
+// "refresh/verify": a step inside the phase before it, timed on its own.
+bool is_step(const util::PhaseTiming& timing) {
+  return timing.name.find('/') != std::string::npos;
+}
+
 nlohmann::ordered_json stage_json(const compose::StageReport& report,
                                   const std::optional<Published>& published) {
   nlohmann::ordered_json phases = nlohmann::ordered_json::array();
@@ -45,6 +50,7 @@ nlohmann::ordered_json stage_json(const compose::StageReport& report,
                               {"packages", report.packages.size()},
                               {"new_packages", report.new_packages},
                               {"bytes_downloaded", report.bytes_downloaded},
+                              {"start_ms", report.start_ms},
                               {"wall_ms", report.wall_ms},
                               {"log", report.log.string()},
                               {"phases", std::move(phases)}};
@@ -66,7 +72,7 @@ std::string markdown_report(const compose::Recipe& recipe,
   for (const compose::StageReport& report : reports) {
     const util::PhaseTiming* slowest = nullptr;
     for (const util::PhaseTiming& timing : report.phases.phases())
-      if (!slowest || timing.wall_ms > slowest->wall_ms) slowest = &timing;
+      if (!is_step(timing) && (!slowest || timing.wall_ms > slowest->wall_ms)) slowest = &timing;
     text += fmt::format("| {} | {} | `{}` | {} | {} | {} | {:.1f} s | {} |\n", report.name,
                         compose::to_string(report.result), report.key.substr(0, 12),
                         report.packages.size(), report.new_packages,
@@ -91,7 +97,7 @@ std::string gantt_chart(const std::vector<compose::StageReport>& reports) {
     if (report.result == compose::StageResult::built)
       row.note = fmt::format("built, {} new packages", report.new_packages);
     for (const util::PhaseTiming& timing : report.phases.phases())
-      row.phases.push_back({timing.name, timing.wall_ms});
+      if (!is_step(timing)) row.phases.push_back({timing.name, timing.wall_ms});
     rows.push_back(std::move(row));
   }
   return util::gantt_svg(rows);

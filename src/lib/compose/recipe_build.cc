@@ -1,11 +1,17 @@
 #include "lib/compose/recipe_build.h"
 
+#include <algorithm>
+#include <atomic>
 #include <chrono>
+#include <future>
+#include <thread>
 #include <map>
 #include <memory>
 
 #include "lib/compose/stage_key.h"
 #include "lib/compose/work_tree.h"
+#include "lib/store/locked_repo.h"
+#include "lib/util/task_graph.h"
 #include "lib/util/error.h"
 #include "lib/util/hash.h"
 #include "lib/util/interrupt.h"
@@ -104,8 +110,28 @@ const char* to_string(StageResult result) {
 
 std::string stage_ref(const std::string& key) { return std::string(k_stage_ref_prefix) + key; }
 
+namespace {
+
+// What the planning pass leaves for the build pass, per stage to build.
+struct PendingBuild {
+  size_t index = 0;  // in the recipe's stages and the reports
+  StagePlan plan;
+  StageManifest manifest;
+  std::optional<size_t> parent;  // the parent's index, when it has one
+  std::string last_ref;
+  std::vector<repo::PackageRecord> to_fetch;  // what the parent's plan lacks
+  std::chrono::steady_clock::time_point planned;
+};
+
+double milliseconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+      .count();
+}
+
+}  // namespace
+
 std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOptions& options,
-                                      store::Repo& store, const fs::path& store_path,
+                                      store::Repo& unlocked_store, const fs::path& store_path,
                                       const BuildSettings& settings) {
   if (options.only) check_stage_name(recipe, *options.only, "--only");
   if (options.until) check_stage_name(recipe, *options.until, "--until");
@@ -114,13 +140,15 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
   std::set<std::string> selected = selected_stages(recipe, options);
   std::set<std::string> needed = needed_stages(recipe, selected);
   std::string recipe_id = util::stable_name_hash(fs::absolute(recipe.source).string());
-  BuildSettings stage_settings = settings;
-  stage_settings.link_store_files = true;  // the tree is committed, then removed
+  // Stage builds run on threads of their own (run_task_graph) and share the store.
+  store::LockedRepo store(unlocked_store);
 
   auto run_started = std::chrono::steady_clock::now();
-  std::unique_ptr<store::Repo> push_target;
+  std::unique_ptr<store::Repo> push_repo;
   if (!options.cache_push.empty() && !options.explain)
-    push_target = store::open_repo(options.cache_push, store::RepoMode::archive, true);
+    push_repo = store::open_repo(options.cache_push, store::RepoMode::archive, true);
+  std::optional<store::LockedRepo> push_target;
+  if (push_repo) push_target.emplace(*push_repo);
   auto push = [&](StageReport& report) {
     if (!push_target || push_target->resolve_ref(stage_ref(report.key))) return;
     util::ScopedPhase phase(report.phases, "push-stage");
@@ -128,32 +156,35 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
     push_target->set_ref(stage_ref(report.key), report.commit);
     push_target->update_summary();
   };
-  std::vector<StageReport> reports;
-  std::map<std::string, const StageReport*> by_name;
+  auto finish = [](StageReport& report, StageResult result,
+                   std::chrono::steady_clock::time_point started) {
+    report.result = result;
+    report.wall_ms = milliseconds_since(started);
+  };
+
+  // Planning, in order: every needed stage's plan and key; hits and pulls are done here.
+  std::vector<StageReport> reports(recipe.stages.size());
+  std::map<std::string, size_t> index_of;
+  std::vector<PendingBuild> pending;
   std::set<std::string> refreshed;
-  reports.reserve(recipe.stages.size());
-  for (const Stage& stage : recipe.stages) {
-    StageReport& report = reports.emplace_back();
+  for (size_t i = 0; i < recipe.stages.size(); ++i) {
+    const Stage& stage = recipe.stages[i];
+    StageReport& report = reports[i];
     report.name = stage.name;
-    by_name[stage.name] = &report;
+    index_of[stage.name] = i;
     if (!needed.contains(stage.name)) continue;
     auto started = std::chrono::steady_clock::now();
     report.start_ms = std::chrono::duration<double, std::milli>(started - run_started).count();
-    auto finish = [&report, started](StageResult result) {
-      report.result = result;
-      report.wall_ms = std::chrono::duration<double, std::milli>(
-                           std::chrono::steady_clock::now() - started)
-                           .count();
-    };
 
-    const StageReport* parent = stage.from ? by_name.at(*stage.from) : nullptr;
+    std::optional<size_t> parent;
+    if (stage.from) parent = index_of.at(*stage.from);
     StagePlan plan = plan_stage(stage, settings,
                                 refreshed.insert(view_id(archive_view(stage, settings))).second,
                                 report.phases);
     report.bytes_downloaded = plan.bytes_downloaded;
     report.epoch = options.timestamp.value_or(plan.archive_date);
     StageManifest manifest =
-        describe_stage(stage, parent ? parent->key : std::string(), plan.package_lines());
+        describe_stage(stage, parent ? reports[*parent].key : std::string(), plan.package_lines());
     report.key = stage_key(manifest);
     for (const repo::PackageRecord& record : plan.records)
       report.packages.push_back({std::string(record.name), std::string(record.version),
@@ -167,13 +198,13 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
 
     if (options.explain) {
       report.commit = cached.value_or("");
-      finish(cached && !forced ? StageResult::hit : StageResult::would_build);
+      finish(report, cached && !forced ? StageResult::hit : StageResult::would_build, started);
       continue;
     }
     if (cached && !forced) {
       report.commit = *cached;
       if (selected.contains(stage.name)) store.set_ref(last_ref, report.commit);
-      finish(StageResult::hit);
+      finish(report, StageResult::hit, started);
       push(report);
       continue;
     }
@@ -190,7 +221,7 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
         report.commit = *pulled;
         report.changes.clear();
         if (selected.contains(stage.name)) store.set_ref(last_ref, report.commit);
-        finish(StageResult::pulled);
+        finish(report, StageResult::pulled, started);
         push(report);
         continue;
       }
@@ -199,34 +230,97 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
     if (!selected.contains(stage.name))
       fail("stage '{}' is built from '{}', which has no cached build ({}); build it first",
            *options.only, stage.name, report.changes.front());
-    if (parent && parent->commit.empty())
-      fail("stage '{}' is built from '{}', which was not built", stage.name, parent->name);
 
-    WorkTree work(store_path / "tmp", "stage-" + stage.name);
-    std::optional<uint64_t> epoch =
-        report.epoch ? std::optional<uint64_t>(report.epoch) : std::nullopt;  // 0: not known
-    stage_settings.source_date_epoch = epoch;
-    BuiltStage built = build_stage_tree(stage, plan, work, store, stage_settings, report.phases,
-                                        parent ? parent->commit : std::string());
-    util::throw_if_interrupted("building stages");
-    report.bytes_downloaded += built.bytes_downloaded;
-    report.log = built.log;
-    report.new_packages = parent ? built.packages.size() - parent->packages.size()
-                                 : built.packages.size();
-    {
-      util::ScopedPhase phase(report.phases, "commit");
-      store::CommitOptions commit;
-      commit.ref = stage_ref(report.key);
-      commit.subject = fmt::format("apt-ostree stage {} of {}", stage.name,
-                                   recipe.source.filename().string());
-      commit.timestamp = epoch;
-      commit.metadata = stage_metadata(stage, report.key, manifest, built.packages);
-      report.commit = store.commit(work.path(), commit);
-    }
-    store.set_ref(last_ref, report.commit);
-    finish(StageResult::built);
-    push(report);
+    PendingBuild build{i, std::move(plan), std::move(manifest), parent, last_ref, {}, {}};
+    std::set<std::string> in_parent;
+    if (parent)
+      for (const InstalledPackage& package : reports[*parent].packages)
+        in_parent.insert(package.sha256);
+    for (const repo::PackageRecord& record : build.plan.records)
+      if (!in_parent.contains(std::string(record.sha256))) build.to_fetch.push_back(record);
+    build.planned = std::chrono::steady_clock::now();
+    pending.push_back(std::move(build));
   }
+  if (pending.empty()) return reports;
+
+  // Downloads, on a thread of their own in build order, so that a stage's packages arrive while
+  // the stages before it run their scripts.
+  std::vector<std::promise<void>> fetched(pending.size());
+  std::vector<std::shared_future<void>> fetched_futures;
+  for (std::promise<void>& promise : fetched) fetched_futures.push_back(promise.get_future().share());
+  std::vector<uint64_t> fetched_bytes(pending.size(), 0);
+  std::atomic<bool> stop_fetching{false};
+  std::thread fetcher([&] {
+    for (size_t k = 0; k < pending.size(); ++k) {
+      if (stop_fetching) {
+        fetched[k].set_exception(std::make_exception_ptr(Error("the build stopped")));
+        continue;
+      }
+      try {
+        util::PhaseLog ignored;
+        fetched_bytes[k] = fetch_packages(pending[k].to_fetch, pending[k].plan.view, settings,
+                                          ignored)
+                               .run.bytes_downloaded;
+        fetched[k].set_value();
+      } catch (...) {
+        fetched[k].set_exception(std::current_exception());
+      }
+    }
+  });
+
+  // Builds: each stage after the stage it is built from, up to `jobs` at once.
+  std::vector<std::optional<size_t>> after(pending.size());
+  for (size_t k = 0; k < pending.size(); ++k)
+    for (size_t j = 0; j < k; ++j)
+      if (pending[k].parent == pending[j].index) after[k] = j;
+  size_t jobs = settings.jobs > 0 ? settings.jobs : std::max(1u, std::thread::hardware_concurrency());
+  try {
+    util::run_task_graph(after, jobs, [&](size_t k) {
+      PendingBuild& build = pending[k];
+      const Stage& stage = recipe.stages[build.index];
+      StageReport& report = reports[build.index];
+      auto waiting_since = build.planned;
+      fetched_futures[k].get();
+      report.phases.add({"wait", milliseconds_since(waiting_since), 0});
+      const StageReport* parent = build.parent ? &reports[*build.parent] : nullptr;
+      if (parent && parent->commit.empty())
+        fail("stage '{}' is built from '{}', which was not built", stage.name, parent->name);
+
+      BuildSettings stage_settings = settings;
+      stage_settings.link_store_files = true;  // the tree is committed, then removed
+      stage_settings.progress = util::ProgressMode::off;  // the fetcher showed the downloads
+      std::optional<uint64_t> epoch =
+          report.epoch ? std::optional<uint64_t>(report.epoch) : std::nullopt;  // 0: not known
+      stage_settings.source_date_epoch = epoch;
+      WorkTree work(store_path / "tmp", "stage-" + stage.name);
+      BuiltStage built = build_stage_tree(stage, build.plan, work, store, stage_settings,
+                                          report.phases, parent ? parent->commit : std::string());
+      util::throw_if_interrupted("building stages");
+      report.bytes_downloaded += fetched_bytes[k] + built.bytes_downloaded;
+      report.log = built.log;
+      report.new_packages = parent ? built.packages.size() - parent->packages.size()
+                                   : built.packages.size();
+      {
+        util::ScopedPhase phase(report.phases, "commit");
+        store::CommitOptions commit;
+        commit.ref = stage_ref(report.key);
+        commit.subject = fmt::format("apt-ostree stage {} of {}", stage.name,
+                                     recipe.source.filename().string());
+        commit.timestamp = epoch;
+        commit.metadata = stage_metadata(stage, report.key, build.manifest, built.packages);
+        report.commit = store.commit(work.path(), commit);
+      }
+      store.set_ref(build.last_ref, report.commit);
+      report.result = StageResult::built;
+      report.wall_ms = milliseconds_since(run_started) - report.start_ms;  // planning included
+      push(report);
+    });
+  } catch (...) {
+    stop_fetching = true;
+    fetcher.join();
+    throw;
+  }
+  fetcher.join();
   return reports;
 }
 

@@ -71,10 +71,12 @@ struct StageReport {
 
 std::string stage_ref(const std::string& key);
 
-// Builds (or finds) the stages of `recipe` in order, parents first, into `store` (the package
-// store at `store_path`, whose tmp/ holds the work trees). One report per stage of the recipe.
-// Throws Error naming the stage and culprit on the first failure; stages finished before it stay
-// cached.
+// Builds (or finds) the stages of `recipe` into `store` (the package store at `store_path`, whose
+// tmp/ holds the work trees). Every needed stage is planned first, in order, which settles the
+// hits and pulls; the rest are built on up to settings.jobs threads (0: one per CPU), each after
+// the stage it is built from, while one more thread downloads their packages in build order.
+// One report per stage of the recipe. Throws Error naming the stage and culprit on the first
+// failure; stages finished before it stay cached.
 std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOptions& options,
                                       store::Repo& store, const std::filesystem::path& store_path,
                                       const BuildSettings& settings);

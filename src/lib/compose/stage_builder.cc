@@ -259,7 +259,8 @@ solve::Plan plan_naming_the_treefile_line(solve::Planner& planner,
   }
 }
 
-// The stage's .debs in the shared package cache, fetched if missing.
+}  // namespace
+
 pkgcache::FetchReport fetch_packages(const std::vector<repo::PackageRecord>& records,
                                      const repo::RepoConfig& view, const BuildSettings& settings,
                                      util::PhaseLog& phases) {
@@ -276,6 +277,8 @@ pkgcache::FetchReport fetch_packages(const std::vector<repo::PackageRecord>& rec
   pkgcache::DebCache cache(settings.cache_root / "debs");
   return pkgcache::fetch_into_cache(cache, wanted, options);
 }
+
+namespace {
 
 ConfigurePackage configure_package(const repo::PackageRecord& record, bool has_preinst) {
   return {std::string(record.name),        std::string(record.depends),
@@ -445,8 +448,12 @@ StagePlan plan_stage(const Stage& stage, const BuildSettings& settings, bool ref
     fetch::DownloaderOptions options;
     options.proxy = settings.apt_proxy;
     fetch::Downloader downloader(options);
+    // Its own steps are logged as "refresh/STEP": parts of "refresh", not phases beside it.
+    util::PhaseLog steps;
     repo::RefreshReport report = repo::refresh_metadata(
-        view, downloader, phases, solve::solv_cache_writer(view.architecture));
+        view, downloader, steps, solve::solv_cache_writer(view.architecture));
+    for (const util::PhaseTiming& step : steps.phases())
+      phases.add({"refresh/" + step.name, step.wall_ms, step.cpu_ms});
     result.bytes_downloaded = report.bytes_downloaded;
   }
   fs::path generation = view.metadata_dir() / "current";

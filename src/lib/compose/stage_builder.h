@@ -32,6 +32,7 @@
 
 #include "lib/compose/treefile.h"
 #include "lib/compose/work_tree.h"
+#include "lib/pkgcache/fetch_packages.h"
 #include "lib/repo/package_index.h"
 #include "lib/repo/repo_config.h"
 #include "lib/store/repo.h"
@@ -95,6 +96,12 @@ struct StagePlan {
 // An unknown or ambiguous package is an Error naming its treefile line.
 StagePlan plan_stage(const Stage& stage, const BuildSettings& settings, bool refresh,
                      util::PhaseLog& phases);
+
+// The .debs of `records` in the shared package cache, fetched from the view's mirror if missing
+// (the "fetch" phase; a build that fetched them before finds them all there).
+pkgcache::FetchReport fetch_packages(const std::vector<repo::PackageRecord>& records,
+                                     const repo::RepoConfig& view, const BuildSettings& settings,
+                                     util::PhaseLog& phases);
 
 // Builds `stage` into the work tree, writing maintainer script and hook output to its log: from
 // the package store for a root stage; for a child, on a checkout of its parent's stage commit
