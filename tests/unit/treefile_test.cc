@@ -487,8 +487,16 @@ TEST_F(TreefileTest, ExamplesParse) {
   EXPECT_EQ(names, (Strings{"base", "lite", "desktop"}));
   for (const Stage& stage : pi.stages) EXPECT_EQ(stage.architecture, "arm64");
 
+  Recipe lite = parse_treefile(examples / "raspberrypi-lite.yaml", "amd64");
+  names.clear();
+  for (const Stage& stage : lite.stages) names.push_back(stage.name);
+  EXPECT_EQ(names, (Strings{"base", "lite", "app"}));
+  ASSERT_TRUE(lite.find("app"));
+  EXPECT_EQ(lite.find("app")->ref, "raspi-kiosk/bookworm/arm64/app");
+  EXPECT_EQ(lite.find("app")->architecture, "arm64");
+
   Recipe kiosk = parse_treefile(examples / "raspberry-pi-kiosk.yaml", "amd64");
-  EXPECT_EQ(kiosk.files.size(), 2u);
+  EXPECT_EQ(kiosk.files.size(), 3u);  // it, raspberry-pi.yaml and raspberry-pi/stages.yaml
   ASSERT_TRUE(kiosk.find("kiosk"));
   EXPECT_EQ(kiosk.find("kiosk")->from, "lite");
   EXPECT_TRUE(kiosk.find("kiosk")->exported);
