@@ -49,6 +49,7 @@ nlohmann::ordered_json stage_json(const compose::StageReport& report,
                               {"changes", report.changes},
                               {"packages", report.packages.size()},
                               {"new_packages", report.new_packages},
+                              {"tree_bytes", report.tree_bytes},
                               {"bytes_downloaded", report.bytes_downloaded},
                               {"start_ms", report.start_ms},
                               {"wall_ms", report.wall_ms},
@@ -67,15 +68,16 @@ std::string markdown_report(const compose::Recipe& recipe,
                             const std::vector<util::DiskUse>& disk) {
   std::string text = fmt::format("### apt-ostree compose build {}\n\n",
                                  recipe.source.filename().string());
-  text += "| stage | result | key | packages | new | downloaded | wall | slowest phase |\n";
-  text += "|---|---|---|---:|---:|---:|---:|---|\n";
+  text += "| stage | result | key | packages | new | tree | downloaded | wall | slowest phase |\n";
+  text += "|---|---|---|---:|---:|---:|---:|---:|---|\n";
   for (const compose::StageReport& report : reports) {
     const util::PhaseTiming* slowest = nullptr;
     for (const util::PhaseTiming& timing : report.phases.phases())
       if (!is_step(timing) && (!slowest || timing.wall_ms > slowest->wall_ms)) slowest = &timing;
-    text += fmt::format("| {} | {} | `{}` | {} | {} | {} | {:.1f} s | {} |\n", report.name,
+    text += fmt::format("| {} | {} | `{}` | {} | {} | {} | {} | {:.1f} s | {} |\n", report.name,
                         compose::to_string(report.result), report.key.substr(0, 12),
                         report.packages.size(), report.new_packages,
+                        report.tree_bytes ? util::format_bytes(report.tree_bytes) : "-",
                         util::format_bytes(report.bytes_downloaded), report.wall_ms / 1000,
                         slowest ? fmt::format("{} {:.1f} s", slowest->name, slowest->wall_ms / 1000)
                                 : std::string("-"));

@@ -1,5 +1,7 @@
 #include "lib/compose/recipe_build.h"
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -122,6 +124,20 @@ struct PendingBuild {
   std::vector<repo::PackageRecord> to_fetch;  // what the parent's plan lacks
   std::chrono::steady_clock::time_point planned;
 };
+
+// The bytes of a tree's regular files (each inode once: hardlinks are counted once).
+uint64_t tree_size(const fs::path& tree) {
+  uint64_t bytes = 0;
+  std::set<std::pair<dev_t, ino_t>> seen;
+  for (auto it = fs::recursive_directory_iterator(tree, fs::directory_options::skip_permission_denied);
+       it != fs::recursive_directory_iterator(); ++it) {
+    struct stat status {};
+    if (::lstat(it->path().c_str(), &status) != 0 || !S_ISREG(status.st_mode)) continue;
+    if (status.st_nlink > 1 && !seen.emplace(status.st_dev, status.st_ino).second) continue;
+    bytes += static_cast<uint64_t>(status.st_size);
+  }
+  return bytes;
+}
 
 double milliseconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
@@ -293,13 +309,20 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
           report.epoch ? std::optional<uint64_t>(report.epoch) : std::nullopt;  // 0: not known
       stage_settings.source_date_epoch = epoch;
       WorkTree work(store_path / "tmp", "stage-" + stage.name);
-      BuiltStage built = build_stage_tree(stage, build.plan, work, store, stage_settings,
-                                          report.phases, parent ? parent->commit : std::string());
+      BuiltStage built;
+      try {
+        built = build_stage_tree(stage, build.plan, work, store, stage_settings, report.phases,
+                                 parent ? parent->commit : std::string());
+      } catch (const Error& error) {
+        // Several stages may be building: say which one failed.
+        throw Error(fmt::format("stage '{}': {}", stage.name, error.what()), error.code());
+      }
       util::throw_if_interrupted("building stages");
       report.bytes_downloaded += fetched_bytes[k] + built.bytes_downloaded;
       report.log = built.log;
       report.new_packages = parent ? built.packages.size() - parent->packages.size()
                                    : built.packages.size();
+      report.tree_bytes = tree_size(work.path());
       {
         util::ScopedPhase phase(report.phases, "commit");
         store::CommitOptions commit;

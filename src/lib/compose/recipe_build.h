@@ -62,6 +62,7 @@ struct StageReport {
   std::vector<std::string> changes;
   std::vector<InstalledPackage> packages;  // every package of the stage, in install order
   size_t new_packages = 0;                 // not in the parent's tree (all, for a root stage)
+  uint64_t tree_bytes = 0;                 // the built tree's regular files (0 unless built)
   uint64_t bytes_downloaded = 0;
   util::PhaseLog phases;
   double start_ms = 0;  // when the stage started, from the start of build_recipe

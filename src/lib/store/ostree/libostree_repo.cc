@@ -62,6 +62,17 @@ class Transaction {
   bool m_open = true;
 };
 
+// Pull options for one ref or commit, without its parents.
+GVariantPtr pull_options(const std::string& rev) {
+  GVariantBuilder builder;
+  g_variant_builder_init(&builder, G_VARIANT_TYPE("a{sv}"));
+  const char* refs[] = {rev.c_str(), nullptr};
+  g_variant_builder_add(&builder, "{s@v}", "refs",
+                        g_variant_new_variant(g_variant_new_strv(refs, -1)));
+  g_variant_builder_add(&builder, "{s@v}", "depth", g_variant_new_variant(g_variant_new_int32(0)));
+  return take_variant(g_variant_builder_end(&builder));
+}
+
 bool is_utf8(const std::string& text) {
   return g_utf8_validate(text.data(), static_cast<gssize>(text.size()), nullptr);
 }
@@ -403,13 +414,7 @@ CommitInfo LibostreeRepo::read_commit(std::string_view rev) {
 }
 
 void LibostreeRepo::pull_local(const fs::path& source, const std::string& checksum) {
-  GVariantBuilder builder;
-  g_variant_builder_init(&builder, G_VARIANT_TYPE("a{sv}"));
-  const char* refs[] = {checksum.c_str(), nullptr};
-  g_variant_builder_add(&builder, "{s@v}", "refs",
-                        g_variant_new_variant(g_variant_new_strv(refs, -1)));
-  g_variant_builder_add(&builder, "{s@v}", "depth", g_variant_new_variant(g_variant_new_int32(0)));
-  GVariantPtr options = take_variant(g_variant_builder_end(&builder));
+  GVariantPtr options = pull_options(checksum);
   // A file:// URL in place of a remote's name: a local pull, whose objects are trusted (they
   // were verified when written) and copied or converted, never fetched.
   std::string url = "file://" + fs::absolute(source).lexically_normal().string();
@@ -435,13 +440,7 @@ std::optional<std::string> LibostreeRepo::pull_ref(const std::string& url,
                                   url.c_str(), remote_options.get(), nullptr, error),
         error, "cannot add {} as a remote of the OSTree repository {}", url, m_path.string());
 
-  GVariantBuilder builder;
-  g_variant_builder_init(&builder, G_VARIANT_TYPE("a{sv}"));
-  const char* refs[] = {ref.c_str(), nullptr};
-  g_variant_builder_add(&builder, "{s@v}", "refs",
-                        g_variant_new_variant(g_variant_new_strv(refs, -1)));
-  g_variant_builder_add(&builder, "{s@v}", "depth", g_variant_new_variant(g_variant_new_int32(0)));
-  GVariantPtr options = take_variant(g_variant_builder_end(&builder));
+  GVariantPtr options = pull_options(ref);
   if (!ostree_repo_pull_with_options(m_repo.get(), remote.c_str(), options.get(), nullptr,
                                      nullptr, error)) {
     if (error.matches(G_IO_ERROR, G_IO_ERROR_NOT_FOUND)) return std::nullopt;
