@@ -2,14 +2,27 @@
 
 #include <fmt/format.h>
 
+#include <sys/resource.h>
+
 #include <ctime>
 
 namespace apt_ostree::util {
 
+namespace {
+
+double milliseconds(const timeval& time) {
+  return static_cast<double>(time.tv_sec) * 1e3 + static_cast<double>(time.tv_usec) / 1e3;
+}
+
+}  // namespace
+
 double process_cpu_ms() {
   timespec ts{};
   clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+  rusage children{};
+  getrusage(RUSAGE_CHILDREN, &children);
+  return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6 +
+         milliseconds(children.ru_utime) + milliseconds(children.ru_stime);
 }
 
 std::string PhaseLog::format() const {

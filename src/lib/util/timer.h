@@ -39,6 +39,9 @@ class ScopedPhase {
   double m_cpu_start_ms;
 };
 
+// CPU time used so far by this process (all its threads) and by the child processes it has
+// waited for (maintainer scripts, compressors), user + system, in milliseconds. A phase's CPU time
+// is the difference; phases running at once on other threads count in each other's.
 double process_cpu_ms();
 
 }  // namespace apt_ostree::util
