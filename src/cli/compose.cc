@@ -70,6 +70,9 @@ void register_rootfs(CLI::App& compose, Context& context) {
     // Checked again when writing; here so a long build is not wasted on a taken name.
     if (fs::exists(fs::symlink_status(*dest)))
       fail("{} already exists; choose a new directory or file name", *dest);
+    std::error_code error;
+    fs::create_directories(fs::absolute(*dest).parent_path(), error);
+    if (error) fail("cannot create the directory of {}: {}", *dest, error.message());
     compose::Recipe recipe = compose::parse_treefile(options->treefile, deb::host_architecture());
     const compose::Stage& stage = chosen_stage(recipe, *options);
     PackageStore store = open_package_store(*options, context);

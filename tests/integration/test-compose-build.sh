@@ -148,7 +148,7 @@ clean_build() {  # clean_build N: a build in a cache of its own; prints the publ
     "$recipe" --repo "$TEST_DIR/clean-$1/published" --output "$TEST_DIR/clean-$1/report" \
     >/dev/null || die "clean build $1 failed"
   "$APT_OSTREE" --cache-dir "$TEST_DIR/clean-$1" compose rootfs --keyring "$FIXTURE_KEYRING" \
-    --stage extra "$recipe" "$TEST_DIR/clean-$1/rootfs.tar.gz" >/dev/null ||
+    --stage extra "$recipe" "$TEST_DIR/clean-$1/out/rootfs.tar.gz" >/dev/null ||
     die "compose rootfs --stage extra failed in clean build $1"
   python3 -c 'import json, sys; print(" ".join(s["key"] + ":" + s["commit"] for s in json.load(open(sys.argv[1]))["stages"]))' \
     "$TEST_DIR/clean-$1/report/report.json"
@@ -158,7 +158,7 @@ first=$(clean_build 1)
 sleep 1  # a different second, should anything take the time of day
 second=$(clean_build 2)
 [ "$first" = "$second" ] || die "two clean builds differ: $first vs $second"
-cmp "$TEST_DIR/clean-1/rootfs.tar.gz" "$TEST_DIR/clean-2/rootfs.tar.gz" ||
+cmp "$TEST_DIR/clean-1/out/rootfs.tar.gz" "$TEST_DIR/clean-2/out/rootfs.tar.gz" ||
   die "two clean builds wrote different tarballs"
 
 step "the remote stage cache: a clean machine pulls every stage another one pushed"
