@@ -117,3 +117,23 @@ TEST(CopyUpView, ChangesThroughTheViewNeverReachSharedFiles) {
   EXPECT_EQ(inode(tree / "usr/bin/untouched"), untouched);  // still the store's file
   EXPECT_FALSE(fs::exists(work.root / "scratch/upper"));
 }
+
+TEST(SeparateSharedInodes, EveryPathItsOwnInodeTheSharedObjectUntouched) {
+  test_support::TempTree store;
+  test_support::TempTree tree;
+  store.file("object", "the same bytes");
+  fs::create_directories(tree.root / "usr/lib");
+  fs::create_directories(tree.root / "boot/firmware");
+  fs::create_hard_link(store.root / "object", tree.root / "usr/lib/board.dtb");
+  fs::create_hard_link(store.root / "object", tree.root / "boot/firmware/board.dtb");
+  ::chmod((store.root / "object").c_str(), 0640);
+  tree.file("alone", "x");
+
+  EXPECT_EQ(compose::separate_shared_inodes(tree.root), 1u);
+  EXPECT_NE(inode(tree.root / "usr/lib/board.dtb"), inode(tree.root / "boot/firmware/board.dtb"));
+  EXPECT_EQ(util::read_file(tree.root / "usr/lib/board.dtb"), "the same bytes");
+  EXPECT_EQ(util::read_file(tree.root / "boot/firmware/board.dtb"), "the same bytes");
+  EXPECT_EQ(util::lstat_or_fail(tree.root / "boot/firmware/board.dtb").st_mode & 07777, 0640u);
+  EXPECT_EQ(util::lstat_or_fail(store.root / "object").st_nlink, 2u);  // the object and one path
+  EXPECT_EQ(compose::separate_shared_inodes(tree.root), 0u);
+}

@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <cstring>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -163,6 +164,34 @@ void CopyUpView::fold() {
   m_mounted = false;
   fold_upper_layer(m_upper, m_tree);
   fs::remove_all(m_work);
+}
+
+size_t separate_shared_inodes(const fs::path& tree) {
+  std::set<std::pair<dev_t, ino_t>> seen;
+  std::vector<fs::path> repeated;
+  for (auto it = fs::recursive_directory_iterator(tree); it != fs::recursive_directory_iterator();
+       ++it) {
+    struct stat status {};
+    if (::lstat(it->path().c_str(), &status) != 0 || !S_ISREG(status.st_mode) ||
+        status.st_nlink < 2)
+      continue;
+    if (!seen.emplace(status.st_dev, status.st_ino).second) repeated.push_back(it->path());
+  }
+  for (const fs::path& path : repeated) {
+    struct stat status = util::lstat_or_fail(path);
+    fs::path copy = path;
+    copy += ".apt-ostree-copy";
+    fs::copy_file(path, copy, fs::copy_options::overwrite_existing);
+    if (::lchown(copy.c_str(), status.st_uid, status.st_gid) != 0 ||
+        ::chmod(copy.c_str(), status.st_mode & 07777) != 0)
+      fail("cannot copy {}: {}", path.string(), std::strerror(errno));
+    for (const auto& [name, value] : extended_attributes(path))
+      if (::lsetxattr(copy.c_str(), name.c_str(), value.data(), value.size(), 0) != 0)
+        fail("cannot copy {}'s {}: {}", path.string(), name, std::strerror(errno));
+    if (::rename(copy.c_str(), path.c_str()) != 0)
+      fail("cannot replace {}: {}", path.string(), std::strerror(errno));
+  }
+  return repeated.size();
 }
 
 bool copy_up_views_work(const fs::path& scratch) {

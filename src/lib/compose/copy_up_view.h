@@ -44,6 +44,15 @@ class CopyUpView {
   bool m_mounted = false;
 };
 
+// Gives every path of a hardlinked checkout its own inode, as dpkg would have written them: the
+// store keeps identical contents once, so two paths with the same bytes (a copyright file in
+// several packages, a device tree in /usr/lib and its copy in /boot/firmware) would otherwise be
+// one inode, and tools that compare inodes fail ("cp: 'a' and 'b' are the same file" in
+// raspi-firmware's hook). All paths but the first of each inode get a copy (owner, mode and
+// extended attributes kept), renamed over them; the store's object is never written. Returns how
+// many files were copied.
+size_t separate_shared_inodes(const std::filesystem::path& tree);
+
 // Whether overlayfs can be mounted with an upper layer in `scratch` (the kernel has it, the
 // filesystem takes trusted.* extended attributes, we may mount): tried with empty directories.
 bool copy_up_views_work(const std::filesystem::path& scratch);

@@ -321,6 +321,7 @@ std::vector<store::ImportedDeb> assemble_from_store(
         return is_directory ? filter.excludes_directory(path) : filter.excludes_file(path);
       };
     repo.checkout(commits, tree, options);
+    if (hardlinked) separate_shared_inodes(tree);
     std::vector<std::string> names;
     for (const repo::PackageRecord& record : records) names.emplace_back(record.name);
     if (wants_merged_usr(names)) merge_usr(tree);
@@ -514,6 +515,7 @@ BuiltStage build_stage_tree(const Stage& stage, const StagePlan& plan, const Wor
     store::CheckoutOptions options;
     if (!hardlinked) options.copy_prefixes = {"/"};
     repo.checkout({parent_commit}, root, options);
+    if (hardlinked) separate_shared_inodes(root);
     std::map<std::string, std::string> installed = installed_packages(root);
     for (const repo::PackageRecord& record : plan.records) {
       auto found = installed.find(fmt::format("{}:{}", record.name, record.architecture));
