@@ -33,16 +33,12 @@ std::string treefile_sha256(const compose::Recipe& recipe) {
 store::Metadata published_metadata(const compose::Recipe& recipe, const compose::Stage& stage,
                                    const compose::StageReport& report,
                                    const compose::OstreeLayout& layout) {
-  std::vector<std::string> packages;
-  for (const auto& package : report.packages)
-    packages.push_back(
-        fmt::format("{} {} {}", package.name, package.version, package.architecture));
   store::Metadata metadata{{"apt-ostree.treefile-sha256", treefile_sha256(recipe)},
                            {"apt-ostree.stage", stage.name},
                            {"apt-ostree.stage-key", report.key},
                            {"apt-ostree.release", stage.release},
                            {"apt-ostree.architecture", stage.architecture},
-                           {"apt-ostree.packages", std::move(packages)},
+                           {"apt-ostree.packages", compose::package_list(report.packages)},
                            {"apt-ostree.tool-version", std::string(APT_OSTREE_VERSION)}};
   // The keys `ostree commit --bootable` writes, so ostree and bootc see a bootable commit.
   if (layout.kernel_version) {

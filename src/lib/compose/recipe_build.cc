@@ -57,11 +57,6 @@ std::set<std::string> needed_stages(const Recipe& recipe, const std::set<std::st
   return needed;
 }
 
-std::string view_id(const repo::RepoConfig& view) {
-  return fmt::format("{} {} {} {}", view.mirror, view.release, view.architecture,
-                     fmt::join(view.components, ","));
-}
-
 // What differs from the last build of the stage, from the manifest kept in its commit.
 std::vector<std::string> changes_since_last_build(store::Repo& store,
                                                   const std::string& last_ref,
@@ -82,13 +77,10 @@ std::vector<std::string> changes_since_last_build(store::Repo& store,
 store::Metadata stage_metadata(const Stage& stage, const std::string& key,
                                const StageManifest& manifest,
                                const std::vector<InstalledPackage>& packages) {
-  std::vector<std::string> lines;
-  for (const InstalledPackage& package : packages)
-    lines.push_back(fmt::format("{} {} {}", package.name, package.version, package.architecture));
   return {{"apt-ostree.stage", stage.name},
           {"apt-ostree.stage-key", key},
           {"apt-ostree.stage-manifest", manifest_json(manifest)},
-          {"apt-ostree.packages", std::move(lines)},
+          {"apt-ostree.packages", package_list(packages)},
           {"apt-ostree.tool-version", std::string(APT_OSTREE_VERSION)}};
 }
 
@@ -108,6 +100,13 @@ const char* to_string(StageResult result) {
       return "skipped";
   }
   return "?";
+}
+
+std::vector<std::string> package_list(const std::vector<InstalledPackage>& packages) {
+  std::vector<std::string> lines;
+  for (const InstalledPackage& package : packages)
+    lines.push_back(fmt::format("{} {} {}", package.name, package.version, package.architecture));
+  return lines;
 }
 
 std::string stage_ref(const std::string& key) { return std::string(k_stage_ref_prefix) + key; }
@@ -195,7 +194,7 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
     std::optional<size_t> parent;
     if (stage.from) parent = index_of.at(*stage.from);
     StagePlan plan = plan_stage(stage, settings,
-                                refreshed.insert(view_id(archive_view(stage, settings))).second,
+                                refreshed.insert(archive_view(stage, settings).metadata_dir().string()).second,
                                 report.phases);
     report.bytes_downloaded = plan.bytes_downloaded;
     report.epoch = options.timestamp.value_or(plan.archive_date);

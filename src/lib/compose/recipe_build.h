@@ -72,6 +72,9 @@ struct StageReport {
 
 std::string stage_ref(const std::string& key);
 
+// The apt-ostree.packages commit metadata: "name version architecture" per package, in order.
+std::vector<std::string> package_list(const std::vector<InstalledPackage>& packages);
+
 // Builds (or finds) the stages of `recipe` into `store` (the package store at `store_path`, whose
 // tmp/ holds the work trees). Every needed stage is planned first, in order, which settles the
 // hits and pulls; the rest are built on up to settings.jobs threads (0: one per CPU), each after

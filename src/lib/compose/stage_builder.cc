@@ -194,6 +194,12 @@ void overlay(const fs::path& source, const fs::path& tree) {
          std::string(util::trim(copy.err)));
 }
 
+ConfigurePackage configure_package(const repo::PackageRecord& record, bool has_preinst) {
+  return {std::string(record.name),        std::string(record.depends),
+          std::string(record.pre_depends), std::string(record.provides),
+          record.essential,                has_preinst};
+}
+
 // dpkg runs each preinst before unpacking the package; `dpkg --configure` never runs them, so
 // they run here, as dpkg runs them for a first installation, interleaved with the configure steps
 // that give them the essential set and their Pre-Depends configured (configure_order.h).
@@ -203,10 +209,8 @@ void run_preinsts_and_early_configures(ScriptRunner& runner,
                                        const std::string& architecture) {
   std::vector<ConfigurePackage> packages;
   for (size_t i = 0; i < imported.size(); ++i)
-    packages.push_back({std::string(records[i].name), std::string(records[i].depends),
-                        std::string(records[i].pre_depends), std::string(records[i].provides),
-                        records[i].essential,
-                        imported[i].metadata.control_members.contains("preinst")});
+    packages.push_back(configure_package(
+        records[i], imported[i].metadata.control_members.contains("preinst")));
   for (const DpkgStep& step : configure_steps(packages, architecture)) {
     if (step.kind == DpkgStep::Kind::configure) {
       std::vector<std::string> argv{"/usr/bin/dpkg", "--configure"};
@@ -280,11 +284,6 @@ pkgcache::FetchReport fetch_packages(const std::vector<repo::PackageRecord>& rec
 
 namespace {
 
-ConfigurePackage configure_package(const repo::PackageRecord& record, bool has_preinst) {
-  return {std::string(record.name),        std::string(record.depends),
-          std::string(record.pre_depends), std::string(record.provides),
-          record.essential,                has_preinst};
-}
 
 // A root stage's packages, from the store: each imported once, checked out (hardlinks or
 // copies), the tree merged-/usr if the set asks for it, and the dpkg database written as
