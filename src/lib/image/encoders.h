@@ -7,10 +7,11 @@
 
 namespace apt_ostree::image {
 
-// One gzip member made the way pigz makes it, so any gzip reader opens it: 128 KiB blocks
-// compressed in parallel, each primed with the 32 KiB before it and ended by a sync flush, CRC-32s
-// combined. A block of zeros that follows zeros always compresses to the same bytes, so holes
-// cost one compression in all: a mostly empty image compresses at the speed of its data.
+// One gzip member that any gzip reader opens: 128 KiB blocks compressed in parallel by libdeflate,
+// joined into one deflate stream, CRC-32s combined. Unlike pigz the blocks are not primed with the
+// 32 KiB before them (libdeflate takes no dictionary); its better matching makes up for it (the
+// output is as small as pigz's). A block of zeros always compresses to the same bytes, so holes cost
+// one compression in all: a mostly empty image compresses at the speed of its data.
 void encode_gzip(SparseFile& input, ChecksummedOutput& output, int level, unsigned threads);
 
 // One .xz stream from liblzma's multithreaded encoder (xz -T), CRC64 checks.
