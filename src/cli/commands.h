@@ -20,6 +20,8 @@ void register_image(CLI::App& app, Context& context);
 void register_compose_lint(CLI::App& compose, Context& context);
 // Adds `build` to the compose command (compose_build.cc).
 void register_compose_build(CLI::App& compose, Context& context);
+// Adds `image` to the compose command (compose_image.cc).
+void register_compose_image(CLI::App& compose, Context& context);
 
 // Adds --mirror, --release, --arch, --components, --keyring to a subcommand.
 void add_repo_options(CLI::App& command, Context& context);

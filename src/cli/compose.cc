@@ -8,8 +8,6 @@
 
 #include "cli/commands.h"
 #include "cli/compose_stages.h"
-#include "lib/compose/rootfs_export.h"
-#include "lib/compose/work_tree.h"
 #include "lib/deb/architecture.h"
 #include "lib/util/error.h"
 #include "lib/util/strings.h"
@@ -19,42 +17,6 @@ namespace apt_ostree::cli {
 namespace fs = std::filesystem;
 
 namespace {
-
-nlohmann::ordered_json packages_json(const compose::StageReport& report) {
-  nlohmann::ordered_json packages = nlohmann::ordered_json::array();
-  for (const auto& package : report.packages)
-    packages.push_back({{"name", package.name},
-                        {"version", package.version},
-                        {"architecture", package.architecture}});
-  return packages;
-}
-
-// "log PATH" for a stage built now, "cached (stage key K)" for a hit.
-std::string provenance(const compose::StageReport& report) {
-  if (report.result == compose::StageResult::hit)
-    return fmt::format("cached (stage key {})", report.key.substr(0, 12));
-  return "log " + report.log.string();
-}
-
-// The exported stage built (or found) with the stages it is built from.
-const compose::StageReport& build_exported(const compose::Recipe& recipe,
-                                           const compose::Stage& stage,
-                                           const ComposeOptions& options, Context& context,
-                                           PackageStore& store, const char* command,
-                                           const fs::path& output,
-                                           std::vector<compose::StageReport>& reports) {
-  compose::RecipeBuildOptions build;
-  build.until = stage.name;
-  build.timestamp = commit_timestamp();
-  reports = build_stages(recipe, build, options, context, store, command, {output}).reports;
-  return report_of(reports, stage.name);
-}
-
-uint64_t bytes_downloaded(const std::vector<compose::StageReport>& reports) {
-  uint64_t bytes = 0;
-  for (const compose::StageReport& report : reports) bytes += report.bytes_downloaded;
-  return bytes;
-}
 
 void register_rootfs(CLI::App& compose, Context& context) {
   auto options = std::make_shared<ComposeOptions>();
@@ -79,16 +41,7 @@ void register_rootfs(CLI::App& compose, Context& context) {
     std::vector<compose::StageReport> reports;
     const compose::StageReport& report =
         build_exported(recipe, stage, *options, context, store, "rootfs", *dest, reports);
-    {
-      util::ScopedPhase phase(context.phases, "export");
-      compose::WorkTree tree(store.path / "tmp", "rootfs-" + stage.name);
-      // A directory is handed over and must not share files with the store; a tarball is
-      // written from hardlinks, which are then removed.
-      store::CheckoutOptions checkout;
-      if (!compose::is_tarball_name(*dest)) checkout.copy_prefixes = {"/"};
-      store.repo->checkout({report.commit}, tree.path(), checkout);
-      compose::export_rootfs(tree.path(), *dest, report.epoch);
-    }
+    export_stage(store, stage, report, *dest, context);
     if (context.json) {
       nlohmann::ordered_json json{{"dest", *dest},
                                   {"stage", stage.name},
@@ -168,6 +121,7 @@ void register_compose(CLI::App& app, Context& context) {
   compose->require_subcommand(1);
   register_compose_lint(*compose, context);
   register_compose_build(*compose, context);
+  register_compose_image(*compose, context);
   register_rootfs(*compose, context);
   register_tree(*compose, context);
 }

@@ -6,7 +6,9 @@
 #include <cstdlib>
 
 #include "cli/commands.h"
+#include "lib/compose/rootfs_export.h"
 #include "lib/compose/work_tree.h"
+#include "lib/util/strings.h"
 #include "lib/repo/apt_sources.h"
 #include "lib/store/ref_name.h"
 #include "lib/util/error.h"
@@ -213,6 +215,52 @@ Published publish_stage(const compose::Recipe& recipe, const compose::Stage& sta
   target.pull_local(store.path, published.commit);
   target.set_ref(stage.ref, published.commit);
   return published;
+}
+
+nlohmann::ordered_json packages_json(const compose::StageReport& report) {
+  nlohmann::ordered_json packages = nlohmann::ordered_json::array();
+  for (const auto& package : report.packages)
+    packages.push_back({{"name", package.name},
+                        {"version", package.version},
+                        {"architecture", package.architecture}});
+  return packages;
+}
+
+std::string provenance(const compose::StageReport& report) {
+  if (report.result == compose::StageResult::hit)
+    return fmt::format("cached (stage key {})", report.key.substr(0, 12));
+  return "log " + report.log.string();
+}
+
+const compose::StageReport& build_exported(const compose::Recipe& recipe,
+                                           const compose::Stage& stage,
+                                           const ComposeOptions& options, Context& context,
+                                           PackageStore& store, const char* command,
+                                           const fs::path& output,
+                                           std::vector<compose::StageReport>& reports) {
+  compose::RecipeBuildOptions build;
+  build.until = stage.name;
+  build.timestamp = commit_timestamp();
+  reports = build_stages(recipe, build, options, context, store, command, {output}).reports;
+  return report_of(reports, stage.name);
+}
+
+uint64_t bytes_downloaded(const std::vector<compose::StageReport>& reports) {
+  uint64_t bytes = 0;
+  for (const compose::StageReport& report : reports) bytes += report.bytes_downloaded;
+  return bytes;
+}
+
+void export_stage(PackageStore& store, const compose::Stage& stage,
+                  const compose::StageReport& report, const fs::path& dest, Context& context) {
+  util::ScopedPhase phase(context.phases, "export");
+  compose::WorkTree tree(store.path / "tmp", "rootfs-" + stage.name);
+  // A directory is handed over and must not share files with the store; a tarball is written
+  // from hardlinks, which are then removed.
+  store::CheckoutOptions checkout;
+  if (!compose::is_tarball_name(dest)) checkout.copy_prefixes = {"/"};
+  store.repo->checkout({report.commit}, tree.path(), checkout);
+  compose::export_rootfs(tree.path(), dest, report.epoch);
 }
 
 }  // namespace apt_ostree::cli

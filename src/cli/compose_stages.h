@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cli/context.h"
 #include "lib/compose/ostree_layout.h"
@@ -76,5 +77,26 @@ struct Published {
 Published publish_stage(const compose::Recipe& recipe, const compose::Stage& stage,
                         const compose::StageReport& report, PackageStore& store,
                         store::Repo& target, Context& context);
+
+// The stage named `stage` built (or found) with the stages it is built from; `reports` receives
+// every stage's report, `command` and `output` name the run in the disk monitor.
+const compose::StageReport& build_exported(const compose::Recipe& recipe,
+                                           const compose::Stage& stage,
+                                           const ComposeOptions& options, Context& context,
+                                           PackageStore& store, const char* command,
+                                           const std::filesystem::path& output,
+                                           std::vector<compose::StageReport>& reports);
+
+// The stage's tree as a plain Debian root filesystem (compose/rootfs_export.h): a new directory
+// or a tarball `dest`. Timed as the phase "export".
+void export_stage(PackageStore& store, const compose::Stage& stage,
+                  const compose::StageReport& report, const std::filesystem::path& dest,
+                  Context& context);
+
+// The packages of a stage as [{name, version, architecture}].
+nlohmann::ordered_json packages_json(const compose::StageReport& report);
+// "log PATH" for a stage built now, "cached (stage key K)" for a hit.
+std::string provenance(const compose::StageReport& report);
+uint64_t bytes_downloaded(const std::vector<compose::StageReport>& reports);
 
 }  // namespace apt_ostree::cli

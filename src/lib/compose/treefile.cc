@@ -515,6 +515,7 @@ Recipe parse_treefile(const fs::path& path, std::string_view default_architectur
   Recipe recipe;
   recipe.source = path;
   recipe.files = treefile.files;
+  recipe.image = treefile.image;
   std::map<std::string, size_t> built;  // name -> index in recipe.stages
   for (size_t i : build_order(stages, parents)) {
     const Stage* parent =

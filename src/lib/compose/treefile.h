@@ -89,6 +89,8 @@ struct Recipe {
   std::filesystem::path source;              // the treefile named by the user
   std::vector<std::filesystem::path> files;  // every treefile read (absolute), source included
   std::vector<Stage> stages;  // parents before children; otherwise in order of definition
+  // How `compose image` lays out an exported stage on a disk; unset: one ext4 root partition.
+  std::optional<image::ImageSpec> image;
 
   const Stage* find(std::string_view name) const;
 };

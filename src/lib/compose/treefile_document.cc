@@ -8,7 +8,9 @@
 #include <array>
 #include <functional>
 
+#include "lib/compose/treefile_image.h"
 #include "lib/compose/treefile_names.h"
+#include "lib/compose/treefile_yaml.h"
 #include "lib/compose/treefile_variables.h"
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
@@ -42,54 +44,11 @@ constexpr std::array<KeySpec, 19> k_stage_keys = {{
 }};
 
 // Keys that only the top level of a treefile carries.
-constexpr std::array<std::string_view, 3> k_top_only_keys = {"include", "variables", "stages"};
+constexpr std::array<std::string_view, 4> k_top_only_keys = {"include", "variables", "stages",
+                                                          "image"};
 
 bool is_top_only_key(std::string_view key) {
   return std::find(k_top_only_keys.begin(), k_top_only_keys.end(), key) != k_top_only_keys.end();
-}
-
-std::string_view node_kind(const YAML::Node& node) {
-  if (node.IsSequence()) return "a list";
-  if (node.IsMap()) return "a mapping";
-  if (node.IsNull()) return "an empty value";
-  return "a single value";
-}
-
-// yaml-cpp counts lines from 0. An empty node is marked where the next token starts (a later line
-// if comments follow), so it is placed at the key it belongs to instead.
-Location location_of(const YAML::Node& node, const Location& fallback) {
-  YAML::Mark mark = node.Mark();
-  if (node.IsNull() || mark.is_null() || mark.line < 0) return fallback;
-  return {fallback.file, mark.line + 1};
-}
-
-// Calls `visit(name, where, value)` for each entry of a mapping in document order; keys must be
-// plain names and appear once (yaml-cpp keeps both copies of a repeated key, so it is caught here).
-void for_each_entry(
-    const YAML::Node& mapping, const std::string& file, std::string_view noun,
-    const std::function<void(const std::string&, const Location&, const YAML::Node&)>& visit) {
-  std::map<std::string, int> seen;
-  for (auto entry = mapping.begin(); entry != mapping.end(); ++entry) {
-    Location where = location_of(entry->first, {file, 0});
-    if (!entry->first.IsScalar())
-      treefile_error(where, fmt::format("a {} name must be a single value, not {}", noun,
-                                        node_kind(entry->first)));
-    const std::string& name = entry->first.Scalar();
-    if (auto [previous, inserted] = seen.emplace(name, where.line); !inserted)
-      treefile_error(where, fmt::format("{} '{}' is given twice (first on line {})", noun, name,
-                                        previous->second));
-    visit(name, where, entry->second);
-  }
-}
-
-Located<std::string> read_scalar(const YAML::Node& value, const Location& where,
-                                 std::string_view key) {
-  if (value.IsNull()) treefile_error(where, fmt::format("key '{}' has no value", key));
-  if (!value.IsScalar())
-    treefile_error(where,
-                   fmt::format("key '{}' must be a single value, not {}", key, node_kind(value)));
-  if (value.Scalar().empty()) treefile_error(where, fmt::format("key '{}' is empty", key));
-  return {value.Scalar(), where};
 }
 
 RawList read_list(const YAML::Node& value, const Location& where, std::string_view key) {
@@ -234,6 +193,7 @@ void merge(RawTreefile& into, RawTreefile&& over) {
   // The file merged last is the including one, so the top level ends up named after the root.
   merge_stage(into.top, std::move(over.top));
   if (over.stages_where) into.stages_where = over.stages_where;
+  if (over.image) into.image = std::move(over.image);  // the including file's replaces
   for (auto& [name, stage] : over.stages) {
     auto existing = std::find_if(into.stages.begin(), into.stages.end(),
                                  [&](const auto& entry) { return entry.first == name; });
@@ -323,6 +283,8 @@ RawTreefile Loader::read_one(const fs::path& path, const std::string& name,
                      read_variables(treefile, value, where);
                    else if (key == "stages")
                      read_stages(treefile, value, where);
+                   else if (key == "image")
+                     treefile.image = read_image(value, where);
                    else
                      read_stage_key(treefile.top, key, where, value, false);
                  });

@@ -6,7 +6,8 @@
 // Merge rule: an including file is laid over what it includes (the included files first, in the
 // order listed, then the file itself). A scalar it sets replaces the included one; a list it sets
 // is appended to the included one; `variables:` replace by name; `stages:` merge by stage name
-// with the same rule inside each stage. Include paths are relative to the file that names them.
+// with the same rule inside each stage; an `image:` section replaces the included one as a whole.
+// Include paths are relative to the file that names them.
 #pragma once
 
 #include <filesystem>
@@ -16,6 +17,8 @@
 #include <string_view>
 #include <utility>
 #include <vector>
+
+#include "lib/image/image_spec.h"
 
 namespace apt_ostree::compose {
 
@@ -76,6 +79,7 @@ struct RawTreefile {
   RawStage top;                                          // the top-level stage keys
   std::optional<Location> stages_where;                  // the `stages:` key, if any file has one
   std::vector<std::pair<std::string, RawStage>> stages;  // in order of first definition
+  std::optional<image::ImageSpec> image;                 // the `image:` section, checked
 };
 
 // Reads `path` and everything it includes. Throws Error naming file:line for YAML syntax errors,

@@ -47,6 +47,16 @@ int default_level(Compression format) {
   return 0;
 }
 
+std::pair<int, int> level_range(Compression format) {
+  switch (format) {
+    case Compression::gz: return {1, 12};
+    case Compression::xz: return {0, 9};
+    case Compression::zstd: return {1, 22};
+    case Compression::none: break;
+  }
+  return {0, 0};
+}
+
 namespace {
 
 void encode(Compression format, SparseFile& input, ChecksummedOutput& output, int level,
@@ -69,6 +79,10 @@ CompressedImage compress_image(const std::filesystem::path& raw,
   result.file = output;
   result.format = options.format;
   result.level = options.level.value_or(default_level(options.format));
+  if (auto [lowest, highest] = level_range(options.format);
+      options.level && (result.level < lowest || result.level > highest))
+    fail("level {} is out of range for {} ({} to {})", result.level,
+         compression_name(options.format), lowest, highest);
   result.raw_bytes = input.size();
   result.data_bytes = input.data_bytes();
 

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +24,8 @@ std::string_view compression_name(Compression format);
 std::string_view compression_suffix(Compression format);
 // What the format's own tool uses: gzip 6, xz 6, zstd 3.
 int default_level(Compression format);
+// The levels the format takes: gz 1-12 (libdeflate's), xz 0-9, zstd 1-22, none 0-0.
+std::pair<int, int> level_range(Compression format);
 
 struct CompressOptions {
   Compression format = Compression::gz;

@@ -1,5 +1,6 @@
 // The compressors of raw images: each reads a SparseFile chunk by chunk (holes are never read) and
-// writes one standard stream to a ChecksummedOutput, on `threads` cores.
+// writes one standard stream to a ChecksummedOutput, on `threads` cores, at a `level` within
+// level_range() of the format (compress_image checks it).
 #pragma once
 
 #include "lib/image/checksummed_output.h"

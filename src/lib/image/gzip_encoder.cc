@@ -132,7 +132,6 @@ std::string gzip_header(int level) {
 }  // namespace
 
 void encode_gzip(SparseFile& input, ChecksummedOutput& output, int level, unsigned threads) {
-  if (level < 1 || level > 12) fail("gzip level {} is out of range (1 to 12)", level);
   using Workers = OrderedWorkers<std::unique_ptr<BlockCompressor>, Block>;
   Workers workers(threads, [level] { return std::make_unique<BlockCompressor>(level); });
   // Blocks are independent, so every full block of zeros compresses to the same bytes.

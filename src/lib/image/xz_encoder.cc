@@ -50,7 +50,6 @@ class XzStream {
 }  // namespace
 
 void encode_xz(SparseFile& input, ChecksummedOutput& output, int level, unsigned threads) {
-  if (level < 0 || level > 9) fail("xz level {} is out of range (0 to 9)", level);
   XzStream stream(level, threads);
   static const std::string k_zeros(k_chunk_size, '\0');
   Chunk chunk;

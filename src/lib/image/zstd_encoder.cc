@@ -21,8 +21,6 @@ void check(size_t result, const char* what) {
 }  // namespace
 
 void encode_zstd(SparseFile& input, ChecksummedOutput& output, int level, unsigned threads) {
-  if (level < 1 || level > ZSTD_maxCLevel())
-    fail("zstd level {} is out of range (1 to {})", level, ZSTD_maxCLevel());
   std::unique_ptr<ZSTD_CCtx, decltype(&ZSTD_freeCCtx)> context(ZSTD_createCCtx(), ZSTD_freeCCtx);
   if (!context) fail("cannot start a zstd compressor (out of memory)");
   check(ZSTD_CCtx_setParameter(context.get(), ZSTD_c_compressionLevel, level), "set the level");

@@ -12,7 +12,9 @@ struct ProcessResult {
   std::string err;
 };
 
-// Runs argv[0] (looked up in PATH) with the given arguments; fails only if it cannot be started.
-ProcessResult run_process(const std::vector<std::string>& argv);
+// Runs argv[0] (looked up in PATH) with the given arguments, its standard input read from
+// `input`; fails only if it cannot be started.
+ProcessResult run_process(const std::vector<std::string>& argv,
+                          const std::string& input = "/dev/null");
 
 }  // namespace apt_ostree::util
