@@ -103,9 +103,11 @@ TEST_F(TreefileDocumentTest, UnknownKeysSuggestTheClosest) {
   EXPECT_EQ(error_of_text("variabels:\n  a: b\n"),
             "1: key 'variabels' is not a treefile key (did you mean "
             "'variables'?)");
-  // The image section comes with a later issue; until then it is an unknown key.
   EXPECT_EQ(error_of_text("release: bookworm\nimage:\n  size: 2G\n"),
-            "2: key 'image' is not a treefile key");
+            "3: key 'size' is not an image key (one of layout, table, alignment, compression, "
+            "level, partitions)");
+  EXPECT_EQ(error_of_text("stages:\n  base:\n    image:\n      table: gpt\n"),
+            "3: key 'image' belongs at the top level of a treefile, not in a stage");
 }
 
 TEST_F(TreefileDocumentTest, KeysInTheWrongPlace) {
