@@ -9,6 +9,8 @@
 
 #include "cli/commands.h"
 #include "cli/compose_stages.h"
+#include "lib/compose/copy_up_view.h"
+#include "lib/compose/rootfs_export.h"
 #include "lib/compose/work_tree.h"
 #include "lib/deb/architecture.h"
 #include "lib/image/compress_image.h"
@@ -87,6 +89,12 @@ void run_image(Context& context, const ImageCommand& command) {
     spec.level.reset();
   }
   if (command.level) spec.level = command.level;
+  // Checked here too, so a long build is not wasted on a level the compressor would refuse.
+  if (auto [lowest, highest] = image::level_range(spec.compression);
+      spec.level && (*spec.level < lowest || *spec.level > highest))
+    throw Error(fmt::format("--level {} is out of range for {} ({} to {})", *spec.level,
+                            image::compression_name(spec.compression), lowest, highest),
+                ExitCode::usage);
 
   const fs::path output_dir = command.output;
   std::error_code error;
@@ -96,13 +104,28 @@ void run_image(Context& context, const ImageCommand& command) {
   const fs::path image_file =
       output_dir / (base + std::string(image::compression_suffix(spec.compression)));
 
+  // The export's breakdown: what the summary and S.json show (-v adds every stage's phases).
+  util::PhaseLog breakdown;
   PackageStore store = open_package_store(command.compose, context);
   std::vector<compose::StageReport> reports;
-  const compose::StageReport& report = build_exported(recipe, stage, command.compose, context,
-                                                      store, "image", output_dir, reports);
+  const compose::StageReport* built = nullptr;
+  {
+    util::ScopedPhase phase(breakdown, "stages (built or found in the cache)");
+    built = &build_exported(recipe, stage, command.compose, context, store, "image", output_dir,
+                            reports);
+  }
+  const compose::StageReport& report = *built;
   compose::WorkTree work(store.path / "tmp", "image-" + stage.name);
-  const fs::path tree = work.scratch() / "rootfs";
-  export_stage(store, stage, report, tree, context);
+  const fs::path& tree = work.path();
+  {
+    // Hardlinks to the store suffice: the filesystems are made from the tree, which is never
+    // written in place (fstab is replaced by a rename). Paths that share a store object get
+    // their own inode, or mke2fs -d would make them one file in the image.
+    util::ScopedPhase phase(breakdown, "check the tree out");
+    store.repo->checkout({report.commit}, tree, store::CheckoutOptions{});
+    compose::separate_shared_inodes(tree);
+    compose::add_device_nodes(tree);
+  }
 
   image::DiskImageOptions options;
   options.architecture = stage.architecture;
@@ -111,14 +134,12 @@ void run_image(Context& context, const ImageCommand& command) {
   const fs::path raw = work.scratch() / base;
   fs::create_directories(work.scratch() / "partitions");
   image::DiskPlan plan = image::build_disk_image(tree, spec, raw, work.scratch() / "partitions",
-                                                 options, context.phases);
-  fs::remove_all(tree);  // the image holds it now; free the space before compressing
+                                                 options, breakdown);
 
   image::CompressedImage compressed;
   {
-    util::ScopedPhase phase(context.phases,
-                            fmt::format("compress ({}) and checksum",
-                                        image::compression_name(spec.compression)));
+    util::ScopedPhase phase(breakdown, fmt::format("compress ({}) and checksum",
+                                                   image::compression_name(spec.compression)));
     image::CompressOptions compress;
     compress.format = spec.compression;
     compress.level = spec.level;
@@ -137,7 +158,7 @@ void run_image(Context& context, const ImageCommand& command) {
                               {"disk_id", plan.disk_id},
                               {"size", plan.size},
                               {"partitions", partitions_json(plan)},
-                              {"phases", phases_json(context.phases)},
+                              {"phases", phases_json(breakdown)},
                               {"packages", packages_json(report)}};
   util::write_file_atomic(output_dir / (stage.name + ".json"), json.dump(2) + "\n");
   if (context.json) {
@@ -152,8 +173,9 @@ void run_image(Context& context, const ImageCommand& command) {
                   std::string(image::to_string(partition.spec.filesystem)).c_str(),
                   partition.spec.mount.c_str(), util::format_bytes(partition.size).c_str(),
                   util::format_bytes(partition.usage.bytes).c_str());
-    std::printf("%s", context.phases.format().c_str());
+    std::printf("%s", breakdown.format().c_str());
   }
+  context.report_phases();
 }
 
 }  // namespace

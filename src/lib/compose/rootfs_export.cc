@@ -14,10 +14,6 @@ namespace apt_ostree::compose {
 
 namespace fs = std::filesystem;
 
-namespace {
-
-// What a root filesystem needs in /dev before udev or devtmpfs runs (and what chroots use):
-// mmdebstrap's and debootstrap's set.
 void add_device_nodes(const fs::path& root) {
   struct Node {
     const char* name;
@@ -42,8 +38,6 @@ void add_device_nodes(const fs::path& root) {
                               {"stderr", "/proc/self/fd/2"}})
     if (!fs::exists(fs::symlink_status(dev / name))) fs::create_symlink(target, dev / name);
 }
-
-}  // namespace
 
 bool is_tarball_name(const fs::path& dest) {
   std::string name = dest.filename().string();

@@ -7,6 +7,10 @@
 
 namespace apt_ostree::compose {
 
+// What a root filesystem needs in /dev before udev or devtmpfs runs (and what chroots use):
+// mmdebstrap's and debootstrap's set of device nodes and links, added to `root`'s /dev.
+void add_device_nodes(const std::filesystem::path& root);
+
 // True for the names export_rootfs writes as a tarball: .tar, .tar.gz/.tgz, .tar.xz, .tar.zst.
 bool is_tarball_name(const std::filesystem::path& dest);
 
