@@ -10,6 +10,7 @@
 
 #include "lib/compose/treefile_names.h"
 #include "lib/compose/treefile_yaml.h"
+#include "lib/image/layout_pc.h"
 #include "lib/util/strings.h"
 
 namespace apt_ostree::compose {
@@ -156,9 +157,9 @@ image::ImageSpec read_image(const YAML::Node& value, const Location& where) {
             treefile_error(at, fmt::format("layout '{}' is not one of none, pc, raspberrypi, "
                                            "ostree",
                                            text.value));
-          if (*layout != image::Layout::none)
-            treefile_error(at, fmt::format("layout '{}' is not implemented yet; 'none' lays the "
-                                           "tree out on the partitions without a boot loader",
+          if (*layout == image::Layout::raspberrypi || *layout == image::Layout::ostree)
+            treefile_error(at, fmt::format("layout '{}' is not implemented yet; 'pc' (UEFI, "
+                                           "GRUB) and 'none' (no boot loader) are",
                                            text.value));
           spec.layout = *layout;
         } else if (key == "table") {
@@ -196,13 +197,22 @@ image::ImageSpec read_image(const YAML::Node& value, const Location& where) {
                                                image::compression_name(spec.compression), lowest,
                                                highest));
   }
-  if (spec.partitions.empty()) {
+  if (spec.partitions.empty() && spec.layout == image::Layout::pc) {
+    spec.partitions = image::pc_default_partitions();
+  } else if (spec.partitions.empty()) {
     image::PartitionSpec root;
     root.name = "root";
     root.mount = "/";
     root.label = "root";
     spec.partitions.push_back(root);
   }
+  if (spec.layout == image::Layout::pc &&
+      std::none_of(spec.partitions.begin(), spec.partitions.end(), [](const auto& partition) {
+        return partition.mount == "/boot/efi" && partition.filesystem == image::Filesystem::vfat;
+      }))
+    treefile_error(partitions_where.value_or(where),
+                   "layout 'pc' needs a vfat partition mounted at /boot/efi (the EFI system "
+                   "partition)");
   check_partitions(spec, partitions_where.value_or(where));
   return spec;
 }

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "lib/image/filesystems.h"
+#include "lib/image/layout_pc.h"
 #include "lib/image/partition_table.h"
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
@@ -85,10 +86,13 @@ DiskPlan build_disk_image(const fs::path& tree, const ImageSpec& spec, const fs:
       if (partition->mount != "/") move_out(tree, partition->mount, work / partition->name);
     for (const PartitionSpec& partition : spec.partitions)
       contents.push_back(partition.mount == "/" ? tree : work / partition.name);
-    // Written after the plan: its few hundred bytes fit in the free space any plan leaves.
+    // The fstab and the boot files need the plan's identifiers, which do not depend on sizes:
+    // they are written, then the disk is planned again with them in the content.
     plan = plan_disk(spec, contents, options.seed);
     fs::create_directories(tree / "etc");
     util::write_file_atomic(tree / "etc/fstab", fstab(plan));
+    if (spec.layout == Layout::pc) install_pc_boot(tree, plan, options.architecture);
+    plan = plan_disk(spec, contents, options.seed);
   }
   {
     util::ScopedPhase phase(phases, "image: partition table");

@@ -34,14 +34,30 @@ void make_ext4(const std::filesystem::path& raw, const PlannedPartition& partiti
            partition);
 }
 
+// mkfs.fat's options for the FAT type and cluster size: FAT32 (what UEFI and the Raspberry Pi
+// firmware expect of a boot partition) with the largest clusters up to 4 KiB that still make the
+// 65525 clusters FAT32 needs; FAT16 for partitions too small for that. Left to itself, mkfs.fat
+// judges by the size of the whole disk image and can pick FAT32 for a partition too small for it.
+std::vector<std::string> fat_geometry(uint64_t size) {
+  constexpr uint64_t k_min_fat32_clusters = 65525 + 1024;  // and room for the FATs themselves
+  const uint64_t sectors = size / 512;
+  for (uint64_t per_cluster = 8; per_cluster >= 1; per_cluster /= 2)
+    if (sectors / per_cluster >= k_min_fat32_clusters)
+      return {"-F", "32", "-s", std::to_string(per_cluster)};
+  return {"-F", "16"};
+}
+
 void make_vfat(const std::filesystem::path& raw, const PlannedPartition& partition,
                uint64_t epoch) {
   std::string volume_id = partition.filesystem_uuid;
   volume_id.erase(std::remove(volume_id.begin(), volume_id.end(), '-'), volume_id.end());
-  run_tool({"env", fmt::format("SOURCE_DATE_EPOCH={}", epoch), "mkfs.fat", "--offset",
-            std::to_string(partition.offset / 512), "-i", volume_id, "-n", partition.spec.label,
-            raw.string(), std::to_string(partition.size / 1024)},
-           partition);
+  std::vector<std::string> mkfs = {"env", fmt::format("SOURCE_DATE_EPOCH={}", epoch), "mkfs.fat",
+                                   "--offset", std::to_string(partition.offset / 512), "-i",
+                                   volume_id, "-n", partition.spec.label};
+  for (std::string& option : fat_geometry(partition.size)) mkfs.push_back(std::move(option));
+  mkfs.push_back(raw.string());
+  mkfs.push_back(std::to_string(partition.size / 1024));
+  run_tool(mkfs, partition);
   std::vector<std::string> entries;
   for (const auto& entry : std::filesystem::directory_iterator(partition.content))
     entries.push_back(entry.path().string());
