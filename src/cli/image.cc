@@ -1,5 +1,6 @@
 // image compress: compress any raw image the way compose image does (lib/image/), with its
 // checksums and block map; for users with existing images and for side-by-side benchmarks.
+// image test: boot an image in QEMU and wait for its login prompt (lib/image/boot_test.h).
 #include <chrono>
 #include <cstdio>
 #include <memory>
@@ -7,6 +8,7 @@
 #include <optional>
 
 #include "cli/commands.h"
+#include "lib/image/boot_test.h"
 #include "lib/image/compress_image.h"
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
@@ -70,6 +72,41 @@ void run_compress(const Context& context, const CompressCommand& command) {
   }
 }
 
+struct TestCommand {
+  std::string image;
+  std::string architecture = "amd64";
+  unsigned timeout = 600;
+  std::string expect = "login: *$";
+  std::string log;
+};
+
+void run_test(const Context& context, const TestCommand& command) {
+  image::BootTestOptions options;
+  options.image = command.image;
+  options.architecture = command.architecture;
+  options.timeout = std::chrono::seconds(command.timeout);
+  options.expect = command.expect;
+  options.log = command.log.empty() ? command.image + ".console.log" : command.log;
+  image::BootTestResult result = image::boot_test(options);
+  if (context.json) {
+    nlohmann::ordered_json json{{"image", command.image},       {"passed", result.passed},
+                                {"seconds", result.seconds},     {"kvm", result.kvm},
+                                {"matched", result.matched},     {"log", options.log.string()},
+                                {"last_lines", result.last_lines}};
+    std::printf("%s\n", json.dump(2).c_str());
+  }
+  if (!result.passed) {
+    std::string lines;
+    for (const std::string& line : result.last_lines) lines += "\n  " + line;
+    fail("{} did not show '{}' on its console within {:.0f} s (log: {}); its last lines:{}",
+         command.image, command.expect, result.seconds, options.log.string(), lines);
+  }
+  if (!context.json && !context.quiet)
+    std::fprintf(stderr, "%s: '%s' after %.1f s (%s; log %s)\n", command.image.c_str(),
+                 result.matched.c_str(), result.seconds,
+                 result.kvm ? "KVM" : "emulated, no KVM", options.log.c_str());
+}
+
 }  // namespace
 
 void register_image(CLI::App& app, Context& context) {
@@ -90,6 +127,19 @@ void register_image(CLI::App& app, Context& context) {
   compress->add_flag("--no-checksums", command->no_checksums,
                      "Do not compute SHA256/SHA1/MD5/BLAKE2b (nor write OUT.sha256 ...)");
   compress->callback([&context, command] { run_compress(context, *command); });
+
+  auto test = std::make_shared<TestCommand>();
+  CLI::App* test_command = image->add_subcommand(
+      "test", "Boot an image in QEMU and wait for a login prompt on its serial console");
+  test_command->add_option("IMAGE", test->image, "The image: raw, .gz, .xz or .zst")->required();
+  test_command->add_option("--arch", test->architecture, "The image's architecture (amd64)");
+  test_command->add_option("--timeout", test->timeout, "Seconds to wait (default 600)")
+      ->check(CLI::Range(1, 86400));
+  test_command->add_option("--expect", test->expect,
+                           "A regular expression a console line must match (default: a login "
+                           "prompt)");
+  test_command->add_option("--log", test->log, "The console log (default IMAGE.console.log)");
+  test_command->callback([&context, test] { run_test(context, *test); });
 }
 
 }  // namespace apt_ostree::cli

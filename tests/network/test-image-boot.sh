@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# compose image from the real archive: examples/debian-minimal.yaml (layout pc) into a GPT disk
+# with an EFI system partition holding GRUB and an ext4 root; both filesystems clean; then
+# `image test` boots it in QEMU with UEFI firmware (KVM if present, emulation otherwise) to a
+# login prompt on the serial console. A missing kernel for a bootable layout names the package.
+source "$(dirname "$0")/../integration/lib.sh"
+
+source "$APT_OSTREE_SOURCE_DIR/tests/lib/private-apt.sh"
+require_tool curl python3 sfdisk e2fsck fsck.vfat mdir qemu-system-x86_64
+[ "$(id -u)" -eq 0 ] || skip "compose needs root (chroot, mounts)"
+[ "$(dpkg --print-architecture)" = amd64 ] || skip "examples/debian-minimal.yaml is for amd64"
+[ -e /usr/share/OVMF/OVMF_CODE_4M.fd ] || [ -e /usr/share/OVMF/OVMF_CODE.fd ] ||
+  skip "no UEFI firmware for QEMU (the ovmf package)"
+mirror=$(host_mirror)
+[ -n "$mirror" ] || skip "the host's APT sources name no Debian mirror"
+probe curl -sfI --max-time 15 "$mirror/dists/bookworm/InRelease"
+
+step "compose image examples/debian-minimal.yaml"
+started=$SECONDS
+run_tool compose image "$APT_OSTREE_SOURCE_DIR/examples/debian-minimal.yaml" -o "$TEST_DIR/out" \
+  >"$TEST_DIR/image.out"
+sed 's/^/    /' "$TEST_DIR/image.out" >&2
+echo "    composed in $((SECONDS - started)) s" >&2
+image=$TEST_DIR/out/minimal.img.gz
+gzip -t "$image"
+(cd "$TEST_DIR/out" && sha256sum -c --quiet minimal.img.gz.sha256)
+
+step "an ESP with GRUB and a clean ext4 root"
+raw=$TEST_DIR/minimal.img
+gzip -dc "$image" >"$raw"
+names=$(sfdisk -J "$raw" | python3 -c 'import json,sys; print(" ".join(p["name"] for p in json.load(sys.stdin)["partitiontable"]["partitions"]))')
+[ "$names" = "esp root" ] || die "the partitions are '$names', not 'esp root'"
+partition() {  # partition N OUT
+  local start size
+  read -r start size < <(sfdisk -J "$raw" | python3 -c "import json,sys; p=json.load(sys.stdin)['partitiontable']['partitions'][$1]; print(p['start'], p['size'])")
+  dd if="$raw" of="$2" bs=1M iflag=skip_bytes,count_bytes skip=$((start * 512)) count=$((size * 512)) status=none
+}
+partition 0 "$TEST_DIR/esp.part"
+partition 1 "$TEST_DIR/root.part"
+fsck.vfat -n "$TEST_DIR/esp.part" >&2
+e2fsck -fn "$TEST_DIR/root.part" >&2
+MTOOLS_SKIP_CHECK=1 mdir -i "$TEST_DIR/esp.part" ::/EFI/BOOT/BOOTX64.EFI >/dev/null ||
+  die "the ESP has no EFI/BOOT/BOOTX64.EFI"
+rm -f "$raw" "$TEST_DIR/esp.part" "$TEST_DIR/root.part"
+
+step "image test: UEFI, GRUB, the kernel and systemd up to a login prompt"
+run_tool image test "$image" --timeout 900 --log "$TEST_DIR/console.log" 2>&1 | sed 's/^/    /' >&2
+grep -aq "Reached target.*Multi-User System" "$TEST_DIR/console.log" ||
+  die "the console log does not show multi-user.target"
+
+step "a bootable layout without a kernel names the package to add"
+cat >"$TEST_DIR/no-kernel.yaml" <<'YAML'
+release: bookworm
+variant: minbase
+image:
+  layout: pc
+YAML
+expect_fail run_tool compose image "$TEST_DIR/no-kernel.yaml" -o "$TEST_DIR/no-kernel"
+expect_contains "$FAIL_STDERR" "layout pc needs a kernel in the tree; add linux-image-amd64"
+[ -z "$(ls -A "$TEST_DIR/no-kernel" 2>/dev/null)" ] || die "a failed image left files behind"
+echo "image boot: all checks passed" >&2
