@@ -11,6 +11,7 @@
 #                           code in $FAIL_CODE
 #   expect_contains TEXT NEEDLE [WHAT]  asserts TEXT contains NEEDLE
 #   run_tool ARGS...        runs $APT_OSTREE with the suite's --cache-dir
+#   copy_partition RAW N OUT  copies partition N (from 0) of the disk image RAW to the file OUT
 # Suites run with `set -euo pipefail`; an unexpected failure ends them with a message.
 set -euo pipefail
 
@@ -111,4 +112,10 @@ expect_contains() {
 
 run_tool() {
   "$APT_OSTREE" --cache-dir "$CACHE_DIR" "$@"
+}
+
+copy_partition() {
+  local start size
+  read -r start size < <(sfdisk -J "$1" | python3 -c "import json, sys; p = json.load(sys.stdin)['partitiontable']['partitions'][$2]; print(p['start'], p['size'])")
+  dd if="$1" of="$3" bs=1M iflag=skip_bytes,count_bytes skip=$((start * 512)) count=$((size * 512)) status=none
 }

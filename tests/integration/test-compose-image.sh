@@ -50,13 +50,8 @@ assert p[0]["type"] == "C12A7328-F81F-11D2-BA4B-00A0C93EC93B", p[0]
 assert p[0]["start"] == 2048 and p[0]["size"] == 40 * 2048, p[0]
 assert p[1]["start"] == p[0]["start"] + p[0]["size"] and p[1]["start"] % 2048 == 0, p[1]
 PY
-partition() {  # partition N OUT: the Nth partition of the raw image copied out
-  local start size
-  read -r start size < <(sfdisk -J "$raw" | python3 -c "import json,sys; p=json.load(sys.stdin)['partitiontable']['partitions'][$1]; print(p['start'], p['size'])")
-  dd if="$raw" of="$2" bs=512 skip="$start" count="$size" status=none
-}
-partition 0 "$TEST_DIR/esp.part"
-partition 1 "$TEST_DIR/root.part"
+copy_partition "$raw" 0 "$TEST_DIR/esp.part"
+copy_partition "$raw" 1 "$TEST_DIR/root.part"
 
 step "both filesystems clean, each with its part of the tree"
 e2fsck -fn "$TEST_DIR/root.part" >&2

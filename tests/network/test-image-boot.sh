@@ -30,13 +30,8 @@ raw=$TEST_DIR/minimal.img
 gzip -dc "$image" >"$raw"
 names=$(sfdisk -J "$raw" | python3 -c 'import json,sys; print(" ".join(p["name"] for p in json.load(sys.stdin)["partitiontable"]["partitions"]))')
 [ "$names" = "esp root" ] || die "the partitions are '$names', not 'esp root'"
-partition() {  # partition N OUT
-  local start size
-  read -r start size < <(sfdisk -J "$raw" | python3 -c "import json,sys; p=json.load(sys.stdin)['partitiontable']['partitions'][$1]; print(p['start'], p['size'])")
-  dd if="$raw" of="$2" bs=1M iflag=skip_bytes,count_bytes skip=$((start * 512)) count=$((size * 512)) status=none
-}
-partition 0 "$TEST_DIR/esp.part"
-partition 1 "$TEST_DIR/root.part"
+copy_partition "$raw" 0 "$TEST_DIR/esp.part"
+copy_partition "$raw" 1 "$TEST_DIR/root.part"
 fsck.vfat -n "$TEST_DIR/esp.part" >&2
 e2fsck -fn "$TEST_DIR/root.part" >&2
 MTOOLS_SKIP_CHECK=1 mdir -i "$TEST_DIR/esp.part" ::/EFI/BOOT/BOOTX64.EFI >/dev/null ||

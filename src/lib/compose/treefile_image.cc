@@ -22,8 +22,10 @@ constexpr std::string_view k_image_keys[] = {"layout",      "table", "alignment"
 constexpr std::string_view k_partition_keys[] = {"name", "filesystem", "mount",
                                                  "size", "free",       "label"};
 
-[[noreturn]] void unknown_key(const Location& where, const std::string& key,
-                              std::span<const std::string_view> known, std::string_view what) {
+// Fails unless `key` is one of `known` ("an image" key, "a partition" key).
+void check_known_key(const Location& where, const std::string& key,
+                     std::span<const std::string_view> known, std::string_view what) {
+  if (std::find(known.begin(), known.end(), key) != known.end()) return;
   std::vector<std::string> names(known.begin(), known.end());
   std::string message = fmt::format("key '{}' is not {} key", key, what);
   if (auto suggestion = closest_name(key, names))
@@ -50,9 +52,7 @@ image::PartitionSpec read_partition(const YAML::Node& node, const Location& wher
   std::optional<Location> filesystem_where;
   for_each_entry(node, where.file, "key",
                  [&](const std::string& key, const Location& at, const YAML::Node& value) {
-                   if (std::find(std::begin(k_partition_keys), std::end(k_partition_keys), key) ==
-                       std::end(k_partition_keys))
-                     unknown_key(at, key, k_partition_keys, "a partition");
+                   check_known_key(at, key, k_partition_keys, "a partition");
                    Located<std::string> text = read_scalar(value, at, key);
                    if (key == "name") {
                      if (!is_valid_stage_name(text.value))
@@ -138,9 +138,7 @@ image::ImageSpec read_image(const YAML::Node& value, const Location& where) {
   for_each_entry(
       value, where.file, "key",
       [&](const std::string& key, const Location& at, const YAML::Node& node) {
-        if (std::find(std::begin(k_image_keys), std::end(k_image_keys), key) ==
-            std::end(k_image_keys))
-          unknown_key(at, key, k_image_keys, "an image");
+        check_known_key(at, key, k_image_keys, "an image");
         if (key == "partitions") {
           if (!node.IsSequence() || node.size() == 0)
             treefile_error(at, "key 'partitions' must list the partitions, one '- name: ...' "
