@@ -35,11 +35,7 @@ struct ImageCommand {
 // The image a treefile without an `image:` section gets: its tree on one ext4 partition.
 image::ImageSpec default_image() {
   image::ImageSpec spec;
-  image::PartitionSpec root;
-  root.name = "root";
-  root.mount = "/";
-  root.label = "root";
-  spec.partitions.push_back(root);
+  spec.partitions = image::default_partitions(image::Layout::none);
   return spec;
 }
 

@@ -10,7 +10,6 @@
 
 #include "lib/compose/treefile_names.h"
 #include "lib/compose/treefile_yaml.h"
-#include "lib/image/layout_pc.h"
 #include "lib/util/strings.h"
 
 namespace apt_ostree::compose {
@@ -195,15 +194,7 @@ image::ImageSpec read_image(const YAML::Node& value, const Location& where) {
                                                image::compression_name(spec.compression), lowest,
                                                highest));
   }
-  if (spec.partitions.empty() && spec.layout == image::Layout::pc) {
-    spec.partitions = image::pc_default_partitions();
-  } else if (spec.partitions.empty()) {
-    image::PartitionSpec root;
-    root.name = "root";
-    root.mount = "/";
-    root.label = "root";
-    spec.partitions.push_back(root);
-  }
+  if (spec.partitions.empty()) spec.partitions = image::default_partitions(spec.layout);
   if (spec.layout == image::Layout::pc &&
       std::none_of(spec.partitions.begin(), spec.partitions.end(), [](const auto& partition) {
         return partition.mount == "/boot/efi" && partition.filesystem == image::Filesystem::vfat;

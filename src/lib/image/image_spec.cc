@@ -51,6 +51,21 @@ const PartitionSpec& ImageSpec::root() const {
   return *found;
 }
 
+std::vector<PartitionSpec> default_partitions(Layout layout) {
+  PartitionSpec root;
+  root.name = "root";
+  root.mount = "/";
+  root.label = "root";
+  if (layout != Layout::pc) return {root};
+  PartitionSpec esp;
+  esp.name = "esp";
+  esp.filesystem = Filesystem::vfat;
+  esp.mount = "/boot/efi";
+  esp.size = 256 * k_mib;
+  esp.label = "EFI";
+  return {esp, root};
+}
+
 size_t max_label_length(Filesystem filesystem) {
   return filesystem == Filesystem::ext4 ? 16 : 11;
 }

@@ -50,6 +50,10 @@ struct ImageSpec {
   const PartitionSpec& root() const;
 };
 
+// The partitions of an image whose treefile lists none: for `pc` a 256 MiB EFI system partition
+// (esp, vfat, /boot/efi, label EFI) and the root; otherwise the root alone (root, ext4, /, auto).
+std::vector<PartitionSpec> default_partitions(Layout layout);
+
 // The longest label each filesystem takes (ext4 16 bytes, vfat 11).
 size_t max_label_length(Filesystem filesystem);
 

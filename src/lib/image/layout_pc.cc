@@ -31,20 +31,6 @@ const PlannedPartition* find_mount(const DiskPlan& plan, std::string_view mount)
 
 }  // namespace
 
-std::vector<PartitionSpec> pc_default_partitions() {
-  PartitionSpec esp;
-  esp.name = "esp";
-  esp.filesystem = Filesystem::vfat;
-  esp.mount = "/boot/efi";
-  esp.size = 256 * k_mib;
-  esp.label = "EFI";
-  PartitionSpec root;
-  root.name = "root";
-  root.mount = "/";
-  root.label = "root";
-  return {esp, root};
-}
-
 std::string pc_grub_config(const DiskPlan& plan, const std::string& kernel_version) {
   const PlannedPartition* root = find_mount(plan, "/");
   const PlannedPartition* boot = find_mount(plan, "/boot");

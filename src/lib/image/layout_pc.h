@@ -14,9 +14,6 @@
 
 namespace apt_ostree::image {
 
-// The partitions a `pc` image gets when the treefile lists none: a 256 MiB ESP and the root.
-std::vector<PartitionSpec> pc_default_partitions();
-
 // GRUB's configuration for the tree's kernel `version` on the planned disk.
 std::string pc_grub_config(const DiskPlan& plan, const std::string& kernel_version);
 
