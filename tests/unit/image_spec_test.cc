@@ -19,6 +19,14 @@ TEST(ImageSpec, DefaultPartitionsFollowTheLayout) {
   EXPECT_EQ(pc[0].filesystem, Filesystem::vfat);
   EXPECT_EQ(pc[0].size, 256 * image::k_mib);
   EXPECT_EQ(pc[1].mount, "/");
+
+  auto raspberrypi = image::default_partitions(Layout::raspberrypi);
+  ASSERT_EQ(raspberrypi.size(), 2u);
+  EXPECT_EQ(raspberrypi[0].mount, "/boot/firmware");
+  EXPECT_EQ(raspberrypi[0].filesystem, Filesystem::vfat);
+  EXPECT_EQ(raspberrypi[0].label, "RASPIFIRM");
+  EXPECT_EQ(raspberrypi[1].mount, "/");
+  EXPECT_EQ(raspberrypi[1].label, "RASPIROOT");
 }
 
 TEST(ImageSpec, NamesRoundTrip) {

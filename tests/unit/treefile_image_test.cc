@@ -114,3 +114,29 @@ TEST(TreefileImage, MsdosHoldsFourPartitions) {
   EXPECT_EQ(error_of(yaml),
             "t.yaml:3: an msdos partition table holds 4 partitions, not 5; use 'table: gpt'");
 }
+
+TEST(TreefileImage, RaspberryPiLayoutDefaultsToDebiansDisk) {
+  image::ImageSpec spec = read("image:\n  layout: raspberrypi\n");
+  EXPECT_EQ(spec.table, image::PartitionTable::msdos);
+  EXPECT_EQ(spec.alignment, 4 * image::k_mib);
+  ASSERT_EQ(spec.partitions.size(), 2u);
+  EXPECT_EQ(spec.partitions[0].mount, "/boot/firmware");
+  EXPECT_EQ(spec.partitions[1].label, "RASPIROOT");
+
+  // An explicit alignment is kept.
+  EXPECT_EQ(read("image:\n  layout: raspberrypi\n  alignment: 1MiB\n").alignment, image::k_mib);
+}
+
+TEST(TreefileImage, RaspberryPiLayoutNeedsMsdosAndTheFirmwareFirst) {
+  EXPECT_EQ(error_of("image:\n  table: gpt\n  layout: raspberrypi\n"),
+            "t.yaml:2: layout 'raspberrypi' needs 'table: msdos' (a Raspberry Pi 3 does not "
+            "boot from a GPT disk)");
+  EXPECT_EQ(error_of("image:\n  layout: raspberrypi\n  partitions:\n"
+                     "    - {name: root, filesystem: ext4, mount: /}\n"
+                     "    - {name: fw, filesystem: vfat, mount: /boot/firmware}\n"),
+            "t.yaml:3: layout 'raspberrypi' needs a vfat partition mounted at /boot/firmware, "
+            "listed first (the firmware boots from the first partition)");
+  EXPECT_EQ(error_of("image:\n  layout: ostree\n"),
+            "t.yaml:2: layout 'ostree' is not implemented yet; 'pc' (UEFI, GRUB), 'raspberrypi' "
+            "and 'none' (no boot loader) are");
+}

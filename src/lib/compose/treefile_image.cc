@@ -133,7 +133,7 @@ image::ImageSpec read_image(const YAML::Node& value, const Location& where) {
                                       "not {}",
                                       node_kind(value)));
   image::ImageSpec spec;
-  std::optional<Location> partitions_where, level_where;
+  std::optional<Location> partitions_where, level_where, table_where, alignment_where;
   for_each_entry(
       value, where.file, "key",
       [&](const std::string& key, const Location& at, const YAML::Node& node) {
@@ -154,18 +154,19 @@ image::ImageSpec read_image(const YAML::Node& value, const Location& where) {
             treefile_error(at, fmt::format("layout '{}' is not one of none, pc, raspberrypi, "
                                            "ostree",
                                            text.value));
-          if (*layout == image::Layout::raspberrypi || *layout == image::Layout::ostree)
-            treefile_error(at, fmt::format("layout '{}' is not implemented yet; 'pc' (UEFI, "
-                                           "GRUB) and 'none' (no boot loader) are",
-                                           text.value));
+          if (*layout == image::Layout::ostree)
+            treefile_error(at, "layout 'ostree' is not implemented yet; 'pc' (UEFI, GRUB), "
+                               "'raspberrypi' and 'none' (no boot loader) are");
           spec.layout = *layout;
         } else if (key == "table") {
           auto table = image::parse_partition_table(text.value);
           if (!table)
             treefile_error(at, fmt::format("table '{}' is not one of gpt, msdos", text.value));
           spec.table = *table;
+          table_where = at;
         } else if (key == "alignment") {
           spec.alignment = read_size(text, key);
+          alignment_where = at;
           if (spec.alignment % 512 != 0)
             treefile_error(at, fmt::format("alignment {} is not a multiple of the 512-byte "
                                            "sector",
@@ -202,6 +203,19 @@ image::ImageSpec read_image(const YAML::Node& value, const Location& where) {
     treefile_error(partitions_where.value_or(where),
                    "layout 'pc' needs a vfat partition mounted at /boot/efi (the EFI system "
                    "partition)");
+  if (spec.layout == image::Layout::raspberrypi) {
+    // The Raspberry Pi 3's boot ROM reads only msdos tables; SD cards erase in 4 MiB blocks.
+    if (!table_where) spec.table = image::PartitionTable::msdos;
+    if (spec.table != image::PartitionTable::msdos)
+      treefile_error(*table_where, "layout 'raspberrypi' needs 'table: msdos' (a Raspberry Pi "
+                                   "3 does not boot from a GPT disk)");
+    if (!alignment_where) spec.alignment = 4 * image::k_mib;
+    const image::PartitionSpec& first = spec.partitions.front();
+    if (first.mount != "/boot/firmware" || first.filesystem != image::Filesystem::vfat)
+      treefile_error(partitions_where.value_or(where),
+                     "layout 'raspberrypi' needs a vfat partition mounted at /boot/firmware, "
+                     "listed first (the firmware boots from the first partition)");
+  }
   check_partitions(spec, partitions_where.value_or(where));
   return spec;
 }

@@ -11,6 +11,7 @@
 
 #include "lib/image/filesystems.h"
 #include "lib/image/layout_pc.h"
+#include "lib/image/layout_raspberrypi.h"
 #include "lib/image/partition_table.h"
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
@@ -92,6 +93,8 @@ DiskPlan build_disk_image(const fs::path& tree, const ImageSpec& spec, const fs:
     fs::create_directories(tree / "etc");
     util::write_file_atomic(tree / "etc/fstab", fstab(plan));
     if (spec.layout == Layout::pc) install_pc_boot(tree, plan, options.architecture);
+    if (spec.layout == Layout::raspberrypi)
+      install_raspberrypi_boot(tree, plan, options.architecture);
     plan = plan_disk(spec, contents, options.seed);
   }
   {

@@ -56,6 +56,17 @@ std::vector<PartitionSpec> default_partitions(Layout layout) {
   root.name = "root";
   root.mount = "/";
   root.label = "root";
+  if (layout == Layout::raspberrypi) {
+    // Debian's Raspberry Pi images: the same labels, a 512 MiB firmware partition.
+    root.label = "RASPIROOT";
+    PartitionSpec firmware;
+    firmware.name = "firmware";
+    firmware.filesystem = Filesystem::vfat;
+    firmware.mount = "/boot/firmware";
+    firmware.size = 512 * k_mib;
+    firmware.label = "RASPIFIRM";
+    return {firmware, root};
+  }
   if (layout != Layout::pc) return {root};
   PartitionSpec esp;
   esp.name = "esp";

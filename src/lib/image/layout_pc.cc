@@ -23,17 +23,11 @@ constexpr const char* k_grub_modules[] = {
     "part_gpt", "part_msdos", "fat", "ext2", "search", "search_fs_uuid", "normal", "configfile",
     "linux",    "echo",       "test",  "all_video", "gfxterm",      "serial", "terminal"};
 
-const PlannedPartition* find_mount(const DiskPlan& plan, std::string_view mount) {
-  for (const PlannedPartition& partition : plan.partitions)
-    if (partition.spec.mount == mount) return &partition;
-  return nullptr;
-}
-
 }  // namespace
 
 std::string pc_grub_config(const DiskPlan& plan, const std::string& kernel_version) {
-  const PlannedPartition* root = find_mount(plan, "/");
-  const PlannedPartition* boot = find_mount(plan, "/boot");
+  const PlannedPartition* root = plan.mounted_at("/");
+  const PlannedPartition* boot = plan.mounted_at("/boot");
   // The kernel lives on /boot's filesystem: a separate /boot partition, or the root.
   const PlannedPartition* kernel_fs = boot ? boot : root;
   const std::string prefix = boot ? "" : "/boot";
@@ -55,11 +49,11 @@ void install_pc_boot(const fs::path& tree, const DiskPlan& plan, std::string_vie
   if (architecture != "amd64")
     fail("layout pc makes amd64 images; this stage is {} (use layout none, or raspberrypi)",
          architecture);
-  const PlannedPartition* esp = find_mount(plan, "/boot/efi");
+  const PlannedPartition* esp = plan.mounted_at("/boot/efi");
   if (!esp || esp->spec.filesystem != Filesystem::vfat)
     fail("layout pc needs a vfat partition mounted at /boot/efi (the EFI system partition)");
   // The kernels are on /boot's filesystem: a separate /boot partition's content, or the root's.
-  const PlannedPartition* boot = find_mount(plan, "/boot");
+  const PlannedPartition* boot = plan.mounted_at("/boot");
   const fs::path boot_dir = boot ? boot->content : tree / "boot";
   std::vector<std::string> kernels;
   if (fs::is_directory(boot_dir))
@@ -85,7 +79,7 @@ void install_pc_boot(const fs::path& tree, const DiskPlan& plan, std::string_vie
   fs::create_directories(boot_dir / "grub");
   util::write_file_atomic(boot_dir / "grub/grub.cfg", pc_grub_config(plan, kernel));
   // The embedded configuration: find /boot's filesystem, then read its grub.cfg.
-  const PlannedPartition* kernel_fs = boot ? boot : find_mount(plan, "/");
+  const PlannedPartition* kernel_fs = boot ? boot : plan.mounted_at("/");
   const std::string grub_dir = boot ? "/grub" : "/boot/grub";
   util::write_file_atomic(tree / "tmp/apt-ostree-grub-early.cfg",
                           fmt::format("search --no-floppy --fs-uuid --set=root {}\n"

@@ -152,4 +152,10 @@ DiskPlan plan_disk(const ImageSpec& spec, const std::vector<std::filesystem::pat
   return plan;
 }
 
+const PlannedPartition* DiskPlan::mounted_at(std::string_view mount) const {
+  for (const PlannedPartition& partition : partitions)
+    if (partition.spec.mount == mount) return &partition;
+  return nullptr;
+}
+
 }  // namespace apt_ostree::image

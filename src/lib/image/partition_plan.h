@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "lib/image/image_spec.h"
@@ -41,6 +42,9 @@ struct DiskPlan {
   std::string disk_id;  // GPT: the disk GUID; msdos: 8 hex digits
   uint64_t size = 0;    // bytes
   std::vector<PlannedPartition> partitions;  // in the order of the table
+
+  // The partition mounted at `mount` ("/", "/boot/efi"), or null.
+  const PlannedPartition* mounted_at(std::string_view mount) const;
 };
 
 // Plans `spec` for the given content directories (one per partition, in spec order); throws
