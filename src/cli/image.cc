@@ -74,7 +74,7 @@ void run_compress(const Context& context, const CompressCommand& command) {
 
 struct TestCommand {
   std::string image;
-  std::string architecture = "amd64";
+  std::string architecture;
   unsigned timeout = 600;
   std::string expect = "login: *$";
   std::string log;
@@ -89,7 +89,8 @@ void run_test(const Context& context, const TestCommand& command) {
   options.log = command.log.empty() ? command.image + ".console.log" : command.log;
   image::BootTestResult result = image::boot_test(options);
   if (context.json) {
-    nlohmann::ordered_json json{{"image", command.image},       {"passed", result.passed},
+    nlohmann::ordered_json json{{"image", command.image},       {"architecture", result.architecture},
+                                {"passed", result.passed},
                                 {"seconds", result.seconds},     {"kvm", result.kvm},
                                 {"matched", result.matched},     {"log", options.log.string()},
                                 {"last_lines", result.last_lines}};
@@ -102,8 +103,8 @@ void run_test(const Context& context, const TestCommand& command) {
          command.image, command.expect, result.seconds, options.log.string(), lines);
   }
   if (!context.json && !context.quiet)
-    std::fprintf(stderr, "%s: '%s' after %.1f s (%s; log %s)\n", command.image.c_str(),
-                 result.matched.c_str(), result.seconds,
+    std::fprintf(stderr, "%s: '%s' after %.1f s (%s, %s; log %s)\n", command.image.c_str(),
+                 result.matched.c_str(), result.seconds, result.architecture.c_str(),
                  result.kvm ? "KVM" : "emulated, no KVM", options.log.c_str());
 }
 
@@ -132,7 +133,7 @@ void register_image(CLI::App& app, Context& context) {
   CLI::App* test_command = image->add_subcommand(
       "test", "Boot an image in QEMU and wait for a login prompt on its serial console");
   test_command->add_option("IMAGE", test->image, "The image: raw, .gz, .xz or .zst")->required();
-  test_command->add_option("--arch", test->architecture, "The image's architecture (amd64)");
+  test_command->add_option("--arch", test->architecture, "amd64 or arm64 (default: the flavour of the image's kernel)");
   test_command->add_option("--timeout", test->timeout, "Seconds to wait (default 600)")
       ->check(CLI::Range(1, 86400));
   test_command->add_option("--expect", test->expect,

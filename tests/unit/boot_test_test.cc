@@ -37,6 +37,30 @@ TEST(BootTest, QemuBootsTheDiskThroughUefiOnASnapshot) {
   EXPECT_TRUE(has_pair(argv, "-cpu", "host"));
 }
 
+TEST(BootTest, Arm64StartsTheImagesKernelOnTheVirtMachine) {
+  image::QemuMachine machine;
+  machine.architecture = "arm64";
+  machine.disk = "/images/pi.img";
+  machine.kernel = "/tmp/vmlinuz-6.1.0-50-arm64";
+  machine.initrd = "/tmp/initrd.img-6.1.0-50-arm64";
+  machine.kernel_arguments = "root=PARTUUID=0badcafe-02 rw console=ttyAMA0 rootwait";
+  std::vector<std::string> argv = image::qemu_command(machine);
+  EXPECT_EQ(argv[0], "qemu-system-aarch64");
+  EXPECT_TRUE(has_pair(argv, "-machine", "virt"));
+  EXPECT_TRUE(has_pair(argv, "-cpu", "cortex-a72"));
+  EXPECT_TRUE(has_pair(argv, "-kernel", "/tmp/vmlinuz-6.1.0-50-arm64"));
+  EXPECT_TRUE(has_pair(argv, "-initrd", "/tmp/initrd.img-6.1.0-50-arm64"));
+  EXPECT_TRUE(has_pair(argv, "-append", "root=PARTUUID=0badcafe-02 rw console=ttyAMA0 rootwait"));
+  EXPECT_TRUE(has_pair(argv, "-drive", "if=virtio,format=raw,snapshot=on,file=/images/pi.img"));
+  EXPECT_EQ(std::find(argv.begin(), argv.end(), "if=pflash"), argv.end());
+}
+
+TEST(BootTest, KvmOnlyForThisMachinesArchitecture) {
+  // Whatever this machine is, it cannot run both natively.
+  EXPECT_FALSE(image::kvm_available("amd64") && image::kvm_available("arm64"));
+  EXPECT_FALSE(image::kvm_available("riscv64"));
+}
+
 TEST(BootTest, OtherArchitecturesAreRefusedWithASentence) {
   image::QemuMachine machine;
   machine.architecture = "riscv64";

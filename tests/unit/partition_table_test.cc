@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include "lib/util/error.h"
+#include "lib/util/fs.h"
+
 using namespace apt_ostree;
 using image::Filesystem;
 using image::k_mib;
@@ -62,4 +65,41 @@ TEST(PartitionTable, TypesFollowMountPointAndArchitecture) {
   esp.filesystem = Filesystem::vfat;
   esp.mount = "/boot/efi";
   EXPECT_EQ(image::partition_type(esp, image::PartitionTable::msdos, "amd64"), "ef");
+}
+
+TEST(PartitionTable, ReadsBackWhatItWrote) {
+  namespace fs = std::filesystem;
+  const fs::path dir = util::make_temp_dir(fs::temp_directory_path(), "partition-table-test");
+  for (image::PartitionTable table : {image::PartitionTable::gpt, image::PartitionTable::msdos}) {
+    image::DiskPlan plan;
+    plan.table = table;
+    plan.disk_id = table == image::PartitionTable::gpt ? "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+                                                       : "0badcafe";
+    plan.size = 32 * k_mib;
+    plan.partitions = {planned("boot", Filesystem::vfat, "/boot/firmware", 4 * k_mib, 8 * k_mib),
+                       planned("root", Filesystem::ext4, "/", 12 * k_mib, 16 * k_mib)};
+    plan.partitions[1].partition_uuid = "66666666-7777-4888-8999-aaaaaaaaaaaa";
+    const fs::path raw = dir / "disk.img";
+    fs::remove(raw);
+    util::write_file_atomic(raw, "");
+    fs::resize_file(raw, plan.size);
+    image::write_partition_table(raw, plan, "arm64");
+
+    std::vector<image::TablePartition> read = image::read_partition_table(raw);
+    ASSERT_EQ(read.size(), 2u);
+    EXPECT_EQ(read[1].number, 2u);
+    EXPECT_EQ(read[1].offset, 12 * k_mib);
+    EXPECT_EQ(read[1].size, 16 * k_mib);
+    if (table == image::PartitionTable::gpt) {
+      EXPECT_EQ(read[1].partition_uuid, "66666666-7777-4888-8999-aaaaaaaaaaaa");
+      EXPECT_EQ(read[1].type, "B921B045-1DF0-41C3-AF44-4C6F280D3FAE");
+    } else {
+      EXPECT_EQ(read[0].partition_uuid, "0badcafe-01");
+      EXPECT_EQ(read[1].partition_uuid, "0badcafe-02");
+      EXPECT_EQ(read[0].type, "c");
+    }
+  }
+  util::write_file_atomic(dir / "empty.img", std::string(4096, '\0'));
+  EXPECT_THROW(image::read_partition_table(dir / "empty.img"), Error);
+  fs::remove_all(dir);
 }

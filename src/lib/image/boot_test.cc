@@ -5,6 +5,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -14,6 +15,7 @@
 #include <deque>
 #include <regex>
 
+#include "lib/image/image_kernel.h"
 #include "lib/image/sparse_file.h"
 #include "lib/util/decompress.h"
 #include "lib/util/error.h"
@@ -169,31 +171,46 @@ class ConsoleLines {
 }  // namespace
 
 std::vector<std::string> qemu_command(const QemuMachine& machine) {
-  if (machine.architecture != "amd64")
-    fail("the boot test starts amd64 images only so far, not {}", machine.architecture);
-  std::vector<std::string> argv = {
-      "qemu-system-x86_64", "-machine", "q35", "-accel", machine.kvm ? "kvm" : "tcg"};
-  if (machine.kvm) argv.insert(argv.end(), {"-cpu", "host"});
-  argv.insert(
-      argv.end(),
-      {"-smp", std::to_string(machine.cpus), "-m", std::to_string(machine.memory_mib),
-       "-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot", "-nic", "none",
-       "-drive",
-       fmt::format("if=pflash,format=raw,unit=0,readonly=on,file={}", machine.firmware.string()),
-       "-drive",
-       fmt::format("if=virtio,format=raw,snapshot=on,file={}", machine.disk.string())});
+  const bool arm64 = machine.architecture == "arm64";
+  if (!arm64 && machine.architecture != "amd64")
+    fail("the boot test starts amd64 and arm64 images, not {}", machine.architecture);
+  std::vector<std::string> argv;
+  if (arm64)
+    argv = {"qemu-system-aarch64", "-machine", "virt"};
+  else
+    argv = {"qemu-system-x86_64", "-machine", "q35"};
+  argv.insert(argv.end(), {"-accel", machine.kvm ? "kvm" : "tcg"});
+  // Under emulation a Cortex-A72 (a Raspberry Pi 4's core) runs faster than `max`.
+  if (machine.kvm || arm64) argv.insert(argv.end(), {"-cpu", machine.kvm ? "host" : "cortex-a72"});
+  argv.insert(argv.end(),
+              {"-smp", std::to_string(machine.cpus), "-m", std::to_string(machine.memory_mib),
+               "-display", "none", "-monitor", "none", "-serial", "stdio", "-no-reboot", "-nic",
+               "none"});
+  if (arm64)
+    argv.insert(argv.end(), {"-kernel", machine.kernel.string(), "-initrd",
+                             machine.initrd.string(), "-append", machine.kernel_arguments});
+  else
+    argv.insert(argv.end(), {"-drive", fmt::format("if=pflash,format=raw,unit=0,readonly=on,"
+                                                   "file={}",
+                                                   machine.firmware.string())});
+  argv.insert(argv.end(), {"-drive", fmt::format("if=virtio,format=raw,snapshot=on,file={}",
+                                                 machine.disk.string())});
   return argv;
 }
 
-fs::path find_uefi_firmware(std::string_view architecture) {
-  if (architecture != "amd64")
-    fail("the boot test starts amd64 images only so far, not {}", architecture);
+fs::path find_uefi_firmware() {
   for (const char* path : {"/usr/share/OVMF/OVMF_CODE_4M.fd", "/usr/share/OVMF/OVMF_CODE.fd"})
     if (fs::exists(path)) return path;
   fail("the boot test needs UEFI firmware for QEMU (/usr/share/OVMF); install the ovmf package");
 }
 
-bool kvm_available() {
+bool kvm_available(std::string_view architecture) {
+  struct utsname host {};
+  ::uname(&host);
+  const std::string_view machine = host.machine;
+  if (!((machine == "x86_64" && architecture == "amd64") ||
+        (machine == "aarch64" && architecture == "arm64")))
+    return false;
   int fd = ::open("/dev/kvm", O_RDWR | O_CLOEXEC);
   if (fd < 0) return false;
   ::close(fd);
@@ -228,15 +245,33 @@ BootTestResult boot_test(const BootTestOptions& options) {
                             error.what()),
                 ExitCode::usage);
   }
-  QemuMachine machine;
-  machine.architecture = options.architecture;
-  machine.firmware = find_uefi_firmware(options.architecture);
-  machine.kvm = kvm_available();
   util::TempDirGuard scratch(util::make_temp_dir(fs::temp_directory_path(), "apt-ostree-boot"));
+  QemuMachine machine;
   machine.disk = is_compressed(options.image) ? decompress_image(options.image, scratch.path())
                                               : fs::absolute(options.image);
+  machine.architecture = options.architecture;
+  std::optional<ImageKernel> kernel;
+  if (machine.architecture != "amd64") {
+    kernel = find_image_kernel(machine.disk);
+    if (machine.architecture.empty())
+      machine.architecture = kernel_architecture(kernel->version).value_or("amd64");
+  }
+  if (machine.architecture == "arm64") {
+    ExtractedKernel extracted = extract_image_kernel(machine.disk, *kernel, scratch.path());
+    machine.kernel = extracted.kernel;
+    machine.initrd = extracted.initrd;
+    // The virt machine's first serial port is a PL011, ttyAMA0.
+    machine.kernel_arguments =
+        fmt::format("root=PARTUUID={} rw console=ttyAMA0 rootwait", kernel->root.partition_uuid);
+  } else if (machine.architecture == "amd64") {
+    machine.firmware = find_uefi_firmware();
+  } else {
+    fail("the boot test starts amd64 and arm64 images, not {}", machine.architecture);
+  }
+  machine.kvm = kvm_available(machine.architecture);
 
   BootTestResult result;
+  result.architecture = machine.architecture;
   result.kvm = machine.kvm;
   util::AtomicFile log(options.log);
   ConsoleLines console(expect);

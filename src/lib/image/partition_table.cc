@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <nlohmann/json.hpp>
+
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
 #include "lib/util/process.h"
@@ -63,6 +65,40 @@ void write_partition_table(const std::filesystem::path& raw, const DiskPlan& pla
   if (result.exit_code != 0)
     fail("sfdisk could not write the partition table of {}: {}", raw.string(),
          std::string(util::trim(result.err)));
+}
+
+std::vector<TablePartition> read_partition_table(const std::filesystem::path& raw) {
+  util::ProcessResult result = util::run_process({"sfdisk", "--json", raw.string()});
+  if (result.exit_code != 0 || util::trim(result.out).empty())
+    fail("{} has no partition table sfdisk can read{}", raw.string(),
+         result.err.empty() ? "" : ": " + std::string(util::trim(result.err)));
+  std::vector<TablePartition> partitions;
+  try {
+    const nlohmann::json table = nlohmann::json::parse(result.out).at("partitiontable");
+    const bool gpt = table.at("label") == "gpt";
+    const uint64_t sector = table.value("sectorsize", k_sector);
+    // msdos: the PARTUUID the kernel makes of the 32-bit disk signature (0x1234abcd -> 1234abcd).
+    std::string disk_id = util::to_lower(table.value("id", ""));
+    if (disk_id.starts_with("0x")) disk_id.erase(0, 2);
+    for (const nlohmann::json& entry : table.at("partitions")) {
+      TablePartition partition;
+      // The number is the node's trailing digits ("disk.img2"): msdos tables may have gaps.
+      const std::string node = entry.at("node");
+      size_t digits = node.find_last_not_of("0123456789") + 1;
+      partition.number = static_cast<unsigned>(std::stoul(node.substr(digits)));
+      partition.offset = entry.at("start").get<uint64_t>() * sector;
+      partition.size = entry.at("size").get<uint64_t>() * sector;
+      partition.type = entry.at("type");
+      partition.partition_uuid =
+          gpt ? util::to_lower(entry.value("uuid", ""))
+              : fmt::format("{:0>8}-{:02x}", disk_id, partition.number);
+      partitions.push_back(std::move(partition));
+    }
+  } catch (const std::exception& error) {
+    fail("cannot read the partition table of {}: {}", raw.string(), error.what());
+  }
+  if (partitions.empty()) fail("{} has a partition table without partitions", raw.string());
+  return partitions;
 }
 
 }  // namespace apt_ostree::image
