@@ -1,5 +1,6 @@
 // compose build: every stage of a treefile through the stage cache, the exported ones published
-// to --repo, and a report of what was built, reused and why.
+// to --repo and written as disk images to --images, and a report of what was built, reused and
+// why.
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -8,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/compose_stages.h"
+#include "cli/stage_image.h"
 #include "lib/deb/architecture.h"
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
@@ -23,6 +25,7 @@ namespace {
 struct BuildCommandOptions {
   ComposeOptions compose;
   std::string repo;
+  std::string images;
   std::string output;
   bool explain = false;
   std::vector<std::string> force_stages;
@@ -38,7 +41,8 @@ bool is_step(const util::PhaseTiming& timing) {
 }
 
 nlohmann::ordered_json stage_json(const compose::StageReport& report,
-                                  const std::optional<Published>& published) {
+                                  const std::optional<Published>& published,
+                                  const std::optional<StageImage>& image) {
   nlohmann::ordered_json phases = nlohmann::ordered_json::array();
   for (const util::PhaseTiming& timing : report.phases.phases())
     phases.push_back({{"phase", timing.name}, {"wall_ms", timing.wall_ms}, {"cpu_ms", timing.cpu_ms}});
@@ -59,6 +63,7 @@ nlohmann::ordered_json stage_json(const compose::StageReport& report,
     json["published"] = {{"ref", published->ref},
                          {"commit", published->commit},
                          {"changed", published->changed}};
+  if (image) json["image"] = image->json["image"];
   return json;
 }
 
@@ -138,6 +143,9 @@ void register_compose_build(CLI::App& compose, Context& context) {
   build->add_option("--repo", options->repo,
                     "Commit the exported stages, in the OSTree layout, to their refs in this "
                     "repository (created in archive mode if missing)");
+  build->add_option("--images", options->images,
+                    "Write every exported stage as a disk image here, as the treefile's image: "
+                    "section says (compose image writes one)");
   build->add_option("--output", options->output,
                     "Write the build report here (report.json, report.md, report.svg)");
   build->add_flag("--explain", options->explain,
@@ -172,7 +180,8 @@ void register_compose_build(CLI::App& compose, Context& context) {
     build_options.cache_remote = options->cache_remote;
     build_options.cache_push = options->cache_push;
     std::vector<fs::path> outputs;
-    for (const std::string& path : {options->repo, options->output, options->cache_push})
+    for (const std::string& path :
+         {options->repo, options->images, options->output, options->cache_push})
       if (!path.empty()) outputs.emplace_back(path);
     StagesRun run =
         build_stages(recipe, build_options, options->compose, context, store, "build", outputs);
@@ -186,9 +195,29 @@ void register_compose_build(CLI::App& compose, Context& context) {
           published[i] = publish_stage(recipe, stage, reports[i], store, *target, context);
       }
 
+    std::vector<std::optional<StageImage>> images(reports.size());
+    if (!options->images.empty() && !options->explain) {
+      const image::ImageSpec spec = image_spec_of(recipe);
+      const unsigned threads =
+          options->compose.jobs > 0 ? static_cast<unsigned>(options->compose.jobs) : 0;
+      std::error_code error;
+      fs::create_directories(options->images, error);
+      if (error)
+        fail("cannot create the image directory {}: {}", options->images, error.message());
+      for (size_t i = 0; i < reports.size(); ++i) {
+        const compose::Stage& stage = *recipe.find(reports[i].name);
+        if (!stage.exported || reports[i].commit.empty()) continue;
+        util::PhaseLog breakdown;
+        images[i] =
+            write_stage_image(store, stage, reports[i], spec, options->images, threads, breakdown);
+        if (!context.json && !context.quiet)
+          print_stage_image(*images[i], reports[i], breakdown);
+      }
+    }
+
     nlohmann::ordered_json stages = nlohmann::ordered_json::array();
     for (size_t i = 0; i < reports.size(); ++i)
-      stages.push_back(stage_json(reports[i], published[i]));
+      stages.push_back(stage_json(reports[i], published[i], images[i]));
     nlohmann::ordered_json disk = nlohmann::ordered_json::array();
     for (const util::DiskUse& use : run.disk)
       disk.push_back({{"path", use.path.string()},

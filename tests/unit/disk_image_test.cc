@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include "lib/image/image_kernel.h"
+#include "lib/image/partition_table.h"
+#include "lib/util/fs.h"
+#include "lib/util/process.h"
+
 using namespace apt_ostree;
 
 TEST(DiskImage, FstabMountsByUuidParentsFirst) {
@@ -23,4 +28,57 @@ TEST(DiskImage, FstabMountsByUuidParentsFirst) {
                       "UUID=DCBA-4321\t/boot/firmware\tvfat\tdefaults\t0\t2\n"),
             std::string::npos)
       << text;
+}
+
+// The raspberrypi layout end to end on a tree as raspi-firmware leaves it: an msdos disk, the
+// firmware partition first with the tree's /boot/firmware, cmdline.txt naming the root's PARTUUID,
+// and the kernel the boot test would start found on the root partition.
+TEST(DiskImage, RaspberryPiLayoutOnAnMsdosDisk) {
+  namespace fs = std::filesystem;
+  const fs::path dir = util::make_temp_dir(fs::temp_directory_path(), "disk-image-test");
+  const fs::path tree = dir / "tree";
+  const std::string kernel = "6.1.0-50-arm64";
+  fs::create_directories(tree / "boot/firmware");
+  fs::create_directories(tree / "etc/default");
+  util::write_file_atomic(tree / "etc/default/raspi-firmware", "#ROOTPART=/dev/mmcblk0p2\n");
+  for (const fs::path& dir : {tree / "boot", tree / "boot/firmware"}) {
+    util::write_file_atomic(dir / ("vmlinuz-" + kernel), "kernel");
+    util::write_file_atomic(dir / ("initrd.img-" + kernel), "initrd");
+  }
+  for (const char* name : {"bootcode.bin", "start.elf", "fixup.dat"})
+    util::write_file_atomic(tree / "boot/firmware" / name, "firmware");
+  util::write_file_atomic(tree / "boot/firmware/config.txt",
+                          "arm_64bit=1\nkernel=vmlinuz-" + kernel + "\ninitramfs initrd.img-" +
+                              kernel + "\n");
+  util::write_file_atomic(tree / "boot/firmware/cmdline.txt",
+                          "console=tty0 root=/dev/sda1 rw rootwait\n");
+
+  image::ImageSpec spec;
+  spec.layout = image::Layout::raspberrypi;
+  spec.table = image::PartitionTable::msdos;
+  spec.alignment = 4 * image::k_mib;
+  spec.partitions = image::default_partitions(image::Layout::raspberrypi);
+  spec.partitions[0].size = 16 * image::k_mib;
+  spec.partitions[1].free = 8 * image::k_mib;
+  image::DiskImageOptions options;
+  options.architecture = "arm64";
+  options.seed = "test";
+  util::PhaseLog phases;
+  fs::create_directories(dir / "work");
+  const fs::path raw = dir / "disk.img";
+  image::DiskPlan plan = image::build_disk_image(tree, spec, raw, dir / "work", options, phases);
+
+  std::vector<image::TablePartition> table = image::read_partition_table(raw);
+  ASSERT_EQ(table.size(), 2u);
+  EXPECT_EQ(table[0].type, "c");
+  EXPECT_EQ(table[0].offset, 4 * image::k_mib);
+  EXPECT_EQ(table[1].partition_uuid, plan.partitions[1].partition_uuid);
+  util::ProcessResult cmdline = util::run_process(
+      {"mtype", "-i", raw.string() + "@@" + std::to_string(table[0].offset), "::cmdline.txt"});
+  EXPECT_EQ(cmdline.out, "root=PARTUUID=" + table[1].partition_uuid + " console=tty0 rw rootwait\n")
+      << cmdline.err;
+  image::ImageKernel found = image::find_image_kernel(raw);
+  EXPECT_EQ(found.version, kernel);
+  EXPECT_EQ(found.root.number, 2u);
+  fs::remove_all(dir);
 }
