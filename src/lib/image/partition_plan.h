@@ -1,7 +1,8 @@
 // Where each partition of an image goes: its content measured, its size (fixed, or `auto`: the
 // content, the filesystem's own overhead and the free space asked for), its aligned offset, and
-// the identifiers (disk, partition and filesystem UUIDs) derived from a seed, so the same tree
-// gives the same image, byte for byte.
+// the identifiers (disk, partition and filesystem UUIDs) derived from a seed, so the same stage
+// gives the same table and filesystem UUIDs every time (the inodes' change times, which mke2fs -d
+// copies from the checkout, still differ).
 #pragma once
 
 #include <cstdint>
