@@ -8,11 +8,12 @@
 #include <memory>
 
 #include "lib/store/repo.h"
+#include "lib/store/sysroot.h"
 
 namespace apt_ostree::store {
 
 // Bump whenever repo.h or this file change in a way that changes the binary interface.
-inline constexpr int k_module_interface = 1;
+inline constexpr int k_module_interface = 2;
 inline constexpr const char* k_module_file_name = "apt-ostree-store.so";
 inline constexpr const char* k_module_entry_symbol = "apt_ostree_store_module";
 
@@ -21,7 +22,12 @@ struct ModuleEntry {
   int interface;        // k_module_interface of the build
   std::unique_ptr<Repo> (*open_repo)(const std::filesystem::path& path, RepoMode mode_if_created,
                                      bool create);
+  std::unique_ptr<Sysroot> (*open_sysroot)(const std::filesystem::path& path, bool create);
 };
+
+// The loaded module's entry points (loaded on first use); throws Error if it cannot be found or
+// is from another build.
+const ModuleEntry& store_module();
 
 }  // namespace apt_ostree::store
 

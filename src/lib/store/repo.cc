@@ -21,7 +21,9 @@ fs::path executable_dir() {
   return error ? fs::path() : exe.parent_path();
 }
 
-const ModuleEntry& load_module() {
+}  // namespace
+
+const ModuleEntry& store_module() {
   // Never unloaded: GLib and libostree keep global state (type registrations, thread pools).
   static const util::SharedLibrary library(store_module_path().string(), "apt-ostree");
   static const ModuleEntry* entry = [] {
@@ -38,8 +40,6 @@ const ModuleEntry& load_module() {
         k_module_interface);
   return *entry;
 }
-
-}  // namespace
 
 fs::path store_module_path() {
   if (const char* path = std::getenv("APT_OSTREE_STORE_MODULE"); path && *path) {
@@ -71,7 +71,7 @@ std::unique_ptr<Repo> open_repo(const fs::path& path, RepoMode mode_if_created, 
     fs::create_directories(parent, error);
     if (error) fail("cannot create {}: {}", parent.string(), error.message());
   }
-  return load_module().open_repo(path, mode_if_created, create);
+  return store_module().open_repo(path, mode_if_created, create);
 }
 
 }  // namespace apt_ostree::store

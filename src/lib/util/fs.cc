@@ -1,6 +1,8 @@
 #include "lib/util/fs.h"
 
 #include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -147,6 +149,16 @@ struct stat lstat_or_fail(const fs::path& path) {
   if (::lstat(path.c_str(), &status) != 0)
     fail("cannot stat {}: {}", path.string(), std::strerror(errno));
   return status;
+}
+
+void clear_immutable(const std::filesystem::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOFOLLOW));
+  if (fd.get() < 0) return;
+  int flags = 0;
+  if (::ioctl(fd.get(), FS_IOC_GETFLAGS, &flags) != 0 || !(flags & FS_IMMUTABLE_FL)) return;
+  flags &= ~FS_IMMUTABLE_FL;
+  if (::ioctl(fd.get(), FS_IOC_SETFLAGS, &flags) != 0)
+    fail("cannot make {} mutable again: {}", path.string(), std::strerror(errno));
 }
 
 }  // namespace apt_ostree::util

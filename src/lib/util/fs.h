@@ -44,6 +44,10 @@ void replace_symlink(const std::filesystem::path& link, const std::filesystem::p
 // what is there atomically; a target that already is a link to `source` is left alone.
 void link_or_copy(const std::filesystem::path& source, const std::filesystem::path& target);
 
+// Clears the immutable attribute (chattr -i) of `path` if it has it, so it can be removed:
+// ostree sets it on every deployment's root directory. Filesystems without attributes are fine.
+void clear_immutable(const std::filesystem::path& path);
+
 // lstat(2) of `path` (a symlink is not followed); throws Error naming the path if it fails.
 struct stat lstat_or_fail(const std::filesystem::path& path);
 
