@@ -209,7 +209,8 @@ void register_compose_build(CLI::App& compose, Context& context) {
         if (!stage.exported || reports[i].commit.empty()) continue;
         util::PhaseLog breakdown;
         images[i] =
-            write_stage_image(store, stage, reports[i], spec, options->images, threads, breakdown);
+            write_stage_image(recipe, stage, reports[i], spec, options->images, threads, store,
+                              context, breakdown);
         if (!context.json && !context.quiet)
           print_stage_image(*images[i], reports[i], breakdown);
       }

@@ -63,7 +63,8 @@ void run_image(Context& context, const ImageCommand& command) {
   const unsigned threads =
       command.compose.jobs > 0 ? static_cast<unsigned>(command.compose.jobs) : 0;
   StageImage written =
-      write_stage_image(store, stage, *report, spec, output_dir, threads, breakdown);
+      write_stage_image(recipe, stage, *report, spec, output_dir, threads, store, context,
+                        breakdown);
   if (context.json)
     std::fputs((written.json.dump(2) + "\n").c_str(), stdout);
   else if (!context.quiet)

@@ -6,6 +6,7 @@
 #include "lib/compose/rootfs_export.h"
 #include "lib/compose/work_tree.h"
 #include "lib/image/disk_image.h"
+#include "lib/store/sysroot.h"
 #include "lib/util/fs.h"
 #include "lib/util/strings.h"
 
@@ -46,6 +47,12 @@ nlohmann::ordered_json phases_json(const util::PhaseLog& phases) {
   return json;
 }
 
+// The stateroot an ostree image deploys into: the ref's first component ("debian" for
+// debian/bookworm/amd64/ostree), as rpm-ostree's images name theirs after the OS.
+std::string stateroot_of(const std::string& ref) {
+  return ref.substr(0, ref.find('/'));
+}
+
 }  // namespace
 
 image::ImageSpec image_spec_of(const compose::Recipe& recipe) {
@@ -55,15 +62,26 @@ image::ImageSpec image_spec_of(const compose::Recipe& recipe) {
   return spec;
 }
 
-StageImage write_stage_image(PackageStore& store, const compose::Stage& stage,
+StageImage write_stage_image(const compose::Recipe& recipe, const compose::Stage& stage,
                              const compose::StageReport& report, const image::ImageSpec& spec,
-                             const fs::path& dir, unsigned threads, util::PhaseLog& breakdown) {
+                             const fs::path& dir, unsigned threads, PackageStore& store,
+                             Context& context, util::PhaseLog& breakdown) {
   const std::string base = stage.name + ".img";
   const fs::path image_file =
       dir / (base + std::string(image::compression_suffix(spec.compression)));
   compose::WorkTree work(store.path / "tmp", "image-" + stage.name);
   const fs::path& tree = work.path();
-  {
+  image::DiskImageOptions options;
+  if (spec.layout == image::Layout::ostree) {
+    // A new sysroot is the root partition's content; the stage's commit in the OSTree layout
+    // goes into its repository under the stage's ref, as `compose tree` publishes it.
+    util::ScopedPhase phase(breakdown, "commit the stage into a new OSTree sysroot");
+    std::unique_ptr<store::Sysroot> sysroot = store::open_sysroot(tree, true);
+    std::unique_ptr<store::Repo> repo =
+        store::open_repo(sysroot->repo_path(), store::RepoMode::bare, false);
+    Published published = publish_stage(recipe, stage, report, store, *repo, context);
+    options.ostree = {stateroot_of(stage.ref), published.commit, stage.ref};
+  } else {
     // Hardlinks to the store suffice: the filesystems are made from the tree, which is never
     // written in place (fstab is replaced by a rename). Paths that share a store object get
     // their own inode, or mke2fs -d would make them one file in the image.
@@ -73,7 +91,6 @@ StageImage write_stage_image(PackageStore& store, const compose::Stage& stage,
     compose::add_device_nodes(tree);
   }
 
-  image::DiskImageOptions options;
   options.architecture = stage.architecture;
   options.seed = report.key;
   options.epoch = report.epoch;

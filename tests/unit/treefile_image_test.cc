@@ -136,7 +136,8 @@ TEST(TreefileImage, RaspberryPiLayoutNeedsMsdosAndTheFirmwareFirst) {
                      "    - {name: fw, filesystem: vfat, mount: /boot/firmware}\n"),
             "t.yaml:3: layout 'raspberrypi' needs a vfat partition mounted at /boot/firmware, "
             "listed first (the firmware boots from the first partition)");
-  EXPECT_EQ(error_of("image:\n  layout: ostree\n"),
-            "t.yaml:2: layout 'ostree' is not implemented yet; 'pc' (UEFI, GRUB), 'raspberrypi' "
-            "and 'none' (no boot loader) are");
+  EXPECT_EQ(error_of("image:\n  layout: ostree\n  partitions:\n"
+                     "    - {name: root, filesystem: ext4, mount: /}\n"),
+            "t.yaml:3: layout 'ostree' needs a vfat partition mounted at /boot/efi (the EFI "
+            "system partition)");
 }

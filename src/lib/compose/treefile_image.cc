@@ -154,9 +154,6 @@ image::ImageSpec read_image(const YAML::Node& value, const Location& where) {
             treefile_error(at, fmt::format("layout '{}' is not one of none, pc, raspberrypi, "
                                            "ostree",
                                            text.value));
-          if (*layout == image::Layout::ostree)
-            treefile_error(at, "layout 'ostree' is not implemented yet; 'pc' (UEFI, GRUB), "
-                               "'raspberrypi' and 'none' (no boot loader) are");
           spec.layout = *layout;
         } else if (key == "table") {
           auto table = image::parse_partition_table(text.value);
@@ -196,13 +193,15 @@ image::ImageSpec read_image(const YAML::Node& value, const Location& where) {
                                                highest));
   }
   if (spec.partitions.empty()) spec.partitions = image::default_partitions(spec.layout);
-  if (spec.layout == image::Layout::pc &&
+  const bool uefi = spec.layout == image::Layout::pc || spec.layout == image::Layout::ostree;
+  if (uefi &&
       std::none_of(spec.partitions.begin(), spec.partitions.end(), [](const auto& partition) {
         return partition.mount == "/boot/efi" && partition.filesystem == image::Filesystem::vfat;
       }))
     treefile_error(partitions_where.value_or(where),
-                   "layout 'pc' needs a vfat partition mounted at /boot/efi (the EFI system "
-                   "partition)");
+                   fmt::format("layout '{}' needs a vfat partition mounted at /boot/efi (the EFI "
+                               "system partition)",
+                               image::to_string(spec.layout)));
   if (spec.layout == image::Layout::raspberrypi) {
     // The Raspberry Pi 3's boot ROM reads only msdos tables; SD cards erase in 4 MiB blocks.
     if (!table_where) spec.table = image::PartitionTable::msdos;

@@ -10,6 +10,7 @@
 #include <cstring>
 
 #include "lib/image/filesystems.h"
+#include "lib/image/layout_ostree.h"
 #include "lib/image/layout_pc.h"
 #include "lib/image/layout_raspberrypi.h"
 #include "lib/image/partition_table.h"
@@ -90,8 +91,12 @@ DiskPlan build_disk_image(const fs::path& tree, const ImageSpec& spec, const fs:
     // The fstab and the boot files need the plan's identifiers, which do not depend on sizes:
     // they are written, then the disk is planned again with them in the content.
     plan = plan_disk(spec, contents, options.seed);
-    fs::create_directories(tree / "etc");
-    util::write_file_atomic(tree / "etc/fstab", fstab(plan));
+    if (spec.layout == Layout::ostree) {
+      install_ostree_boot(tree, plan, options.architecture, options.ostree);
+    } else {
+      fs::create_directories(tree / "etc");
+      util::write_file_atomic(tree / "etc/fstab", fstab(plan));
+    }
     if (spec.layout == Layout::pc) install_pc_boot(tree, plan, options.architecture);
     if (spec.layout == Layout::raspberrypi)
       install_raspberrypi_boot(tree, plan, options.architecture);

@@ -67,7 +67,7 @@ std::vector<PartitionSpec> default_partitions(Layout layout) {
     firmware.label = "RASPIFIRM";
     return {firmware, root};
   }
-  if (layout != Layout::pc) return {root};
+  if (layout != Layout::pc && layout != Layout::ostree) return {root};
   PartitionSpec esp;
   esp.name = "esp";
   esp.filesystem = Filesystem::vfat;

@@ -50,8 +50,8 @@ struct ImageSpec {
   const PartitionSpec& root() const;
 };
 
-// The partitions of an image whose treefile lists none: for `pc` a 256 MiB EFI system partition
-// (esp, vfat, /boot/efi, label EFI) and the root; for `raspberrypi` a 512 MiB firmware partition
+// The partitions of an image whose treefile lists none: for `pc` and `ostree` a 256 MiB EFI
+// system partition (esp, vfat, /boot/efi, label EFI) and the root; for `raspberrypi` a 512 MiB firmware partition
 // (firmware, vfat, /boot/firmware, label RASPIFIRM) and the root labelled RASPIROOT; otherwise the
 // root alone (root, ext4, /, auto).
 std::vector<PartitionSpec> default_partitions(Layout layout);

@@ -45,13 +45,20 @@ std::string pc_grub_config(const DiskPlan& plan, const std::string& kernel_versi
       kernel_version, kernel_fs->filesystem_uuid, prefix, root->filesystem_uuid);
 }
 
-void install_pc_boot(const fs::path& tree, const DiskPlan& plan, std::string_view architecture) {
+const PlannedPartition& efi_system_partition(const DiskPlan& plan, std::string_view layout,
+                                             std::string_view architecture) {
   if (architecture != "amd64")
-    fail("layout pc makes amd64 images; this stage is {} (use layout none, or raspberrypi)",
-         architecture);
+    fail("layout {} makes amd64 images; this stage is {} (use layout none, or raspberrypi)",
+         layout, architecture);
   const PlannedPartition* esp = plan.mounted_at("/boot/efi");
   if (!esp || esp->spec.filesystem != Filesystem::vfat)
-    fail("layout pc needs a vfat partition mounted at /boot/efi (the EFI system partition)");
+    fail("layout {} needs a vfat partition mounted at /boot/efi (the EFI system partition)",
+         layout);
+  return *esp;
+}
+
+void install_pc_boot(const fs::path& tree, const DiskPlan& plan, std::string_view architecture) {
+  const PlannedPartition& esp = efi_system_partition(plan, "pc", architecture);
   // The kernels are on /boot's filesystem: a separate /boot partition's content, or the root's.
   const PlannedPartition* boot = plan.mounted_at("/boot");
   const fs::path boot_dir = boot ? boot->content : tree / "boot";
@@ -71,14 +78,23 @@ void install_pc_boot(const fs::path& tree, const DiskPlan& plan, std::string_vie
   if (!fs::exists(boot_dir / ("initrd.img-" + kernel)))
     fail("layout pc needs the initramfs of kernel {}; add initramfs-tools to the stage's packages",
          kernel);
-  if (!fs::is_directory(tree / "usr/lib/grub/x86_64-efi") ||
-      !fs::exists(tree / "usr/bin/grub-mkimage"))
-    fail("layout pc needs GRUB for UEFI in the tree; add grub-efi-amd64-bin to the stage's "
-         "packages");
+  check_grub_efi(tree);
 
   fs::create_directories(boot_dir / "grub");
   util::write_file_atomic(boot_dir / "grub/grub.cfg", pc_grub_config(plan, kernel));
+  install_grub_efi(tree, plan, esp);
+}
+
+void check_grub_efi(const fs::path& tree) {
+  if (!fs::is_directory(tree / "usr/lib/grub/x86_64-efi") ||
+      !fs::exists(tree / "usr/bin/grub-mkimage"))
+    fail("the image needs GRUB for UEFI in the tree; add grub-efi-amd64-bin to the stage's "
+         "packages");
+}
+
+void install_grub_efi(const fs::path& tree, const DiskPlan& plan, const PlannedPartition& esp) {
   // The embedded configuration: find /boot's filesystem, then read its grub.cfg.
+  const PlannedPartition* boot = plan.mounted_at("/boot");
   const PlannedPartition* kernel_fs = boot ? boot : plan.mounted_at("/");
   const std::string grub_dir = boot ? "/grub" : "/boot/grub";
   util::write_file_atomic(tree / "tmp/apt-ostree-grub-early.cfg",
@@ -101,8 +117,8 @@ void install_pc_boot(const fs::path& tree, const DiskPlan& plan, std::string_vie
       fail("grub-mkimage failed in the tree (exit {}): {}", status,
            std::string(util::trim(util::read_file(log))));
   }
-  fs::create_directories(esp->content / "EFI/BOOT");
-  fs::rename(tree / "tmp/apt-ostree-BOOTX64.EFI", esp->content / "EFI/BOOT/BOOTX64.EFI");
+  fs::create_directories(esp.content / "EFI/BOOT");
+  fs::rename(tree / "tmp/apt-ostree-BOOTX64.EFI", esp.content / "EFI/BOOT/BOOTX64.EFI");
   for (const char* name : {"apt-ostree-grub-early.cfg", "apt-ostree-grub-mkimage.log"})
     fs::remove(tree / "tmp" / name);
 }

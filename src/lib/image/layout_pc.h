@@ -22,4 +22,13 @@ std::string pc_grub_config(const DiskPlan& plan, const std::string& kernel_versi
 void install_pc_boot(const std::filesystem::path& tree, const DiskPlan& plan,
                      std::string_view architecture);
 
+// What the UEFI layouts (pc, ostree) share: the checks, and GRUB built with `tree`'s own
+// grub-mkimage and modules into the ESP's EFI/BOOT/BOOTX64.EFI, with an embedded configuration
+// that reads grub.cfg from /boot/grub of /boot's filesystem (found by UUID).
+const PlannedPartition& efi_system_partition(const DiskPlan& plan, std::string_view layout,
+                                             std::string_view architecture);
+void check_grub_efi(const std::filesystem::path& tree);
+void install_grub_efi(const std::filesystem::path& tree, const DiskPlan& plan,
+                      const PlannedPartition& esp);
+
 }  // namespace apt_ostree::image
