@@ -251,12 +251,18 @@ BootTestResult boot_test(const BootTestOptions& options) {
                                               : fs::absolute(options.image);
   machine.architecture = options.architecture;
   std::optional<ImageKernel> kernel;
-  if (machine.architecture != "amd64") {
-    kernel = find_image_kernel(machine.disk);
-    if (machine.architecture.empty())
+  if (machine.architecture.empty()) {
+    // An image whose kernels are not in /boot (an OSTree sysroot keeps them in /boot/ostree)
+    // boots through its firmware: amd64.
+    try {
+      kernel = find_image_kernel(machine.disk);
       machine.architecture = kernel_architecture(kernel->version).value_or("amd64");
+    } catch (const Error&) {
+      machine.architecture = "amd64";
+    }
   }
   if (machine.architecture == "arm64") {
+    if (!kernel) kernel = find_image_kernel(machine.disk);
     ExtractedKernel extracted = extract_image_kernel(machine.disk, *kernel, scratch.path());
     machine.kernel = extracted.kernel;
     machine.initrd = extracted.initrd;
