@@ -75,7 +75,8 @@ TEST(DiskImage, RaspberryPiLayoutOnAnMsdosDisk) {
   EXPECT_EQ(table[1].partition_uuid, plan.partitions[1].partition_uuid);
   util::ProcessResult cmdline = util::run_process(
       {"mtype", "-i", raw.string() + "@@" + std::to_string(table[0].offset), "::cmdline.txt"});
-  EXPECT_EQ(cmdline.out, "root=PARTUUID=" + table[1].partition_uuid + " console=tty0 rw rootwait\n")
+  EXPECT_EQ(cmdline.out, "root=PARTUUID=" + table[1].partition_uuid +
+                             " console=tty0 console=ttyS1,115200 rw rootwait\n")
       << cmdline.err;
   image::ImageKernel found = image::find_image_kernel(raw);
   EXPECT_EQ(found.version, kernel);

@@ -77,16 +77,29 @@ TEST(LayoutRaspberryPi, RootpartSetUnlessTheTreeSetsIt) {
 TEST_F(RaspberryPiTree, PointsTheCommandLineAndTheHookAtTheRootPartition) {
   EXPECT_EQ(error_of_install(), "no error");
   EXPECT_EQ(util::read_file(firmware / "cmdline.txt"),
-            "root=PARTUUID=0badcafe-02 console=tty0 rw fsck.repair=yes net.ifnames=0 cma=64M "
-            "rootwait\n");
+            "root=PARTUUID=0badcafe-02 console=tty0 console=ttyS1,115200 rw fsck.repair=yes "
+            "net.ifnames=0 cma=64M rootwait\n");
   EXPECT_EQ(util::read_file(tree / "etc/default/raspi-firmware"),
             "# Filesystem to mount on root.\nROOTPART=PARTUUID=0badcafe-02\n#CMA=64M\n");
 }
 
-TEST_F(RaspberryPiTree, KeepsTheTreesOwnRoot) {
-  util::write_file_atomic(tree / "etc/default/raspi-firmware", "ROOTPART=LABEL=RASPIROOT\n");
+TEST_F(RaspberryPiTree, KeepsTheTreesOwnRootAndConsoles) {
+  util::write_file_atomic(tree / "etc/default/raspi-firmware",
+                          "ROOTPART=LABEL=RASPIROOT\nCONSOLES=\"tty0\"\n");
   EXPECT_EQ(error_of_install(), "no error");
-  EXPECT_NE(util::read_file(firmware / "cmdline.txt").find("root=/dev/vda1"), std::string::npos);
+  EXPECT_EQ(util::read_file(firmware / "cmdline.txt"),
+            "console=tty0 root=/dev/vda1 rw fsck.repair=yes net.ifnames=0 cma=64M rootwait \n");
+}
+
+TEST(LayoutRaspberryPi, SerialConsoleAfterTheOthersUnlessThere) {
+  EXPECT_EQ(image::with_serial_console("console=tty0 root=x rw\n", "ttyS1,115200"),
+            "console=tty0 console=ttyS1,115200 root=x rw\n");
+  EXPECT_EQ(image::with_serial_console("root=x rw", "ttyAMA0,115200"),
+            "console=ttyAMA0,115200 root=x rw\n");
+  EXPECT_EQ(image::with_serial_console("console=ttyAMA0,115200 root=x\n", "ttyS1,115200"),
+            "console=ttyAMA0,115200 root=x\n");
+  EXPECT_TRUE(image::sets_variable("# x\nCONSOLES=\"tty0\"\n", "CONSOLES"));
+  EXPECT_FALSE(image::sets_variable("#CONSOLES=\"auto\"\nCONSOLESX=1\n", "CONSOLES"));
 }
 
 TEST_F(RaspberryPiTree, MissingPiecesNameThePackage) {

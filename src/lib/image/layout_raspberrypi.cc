@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
 #include "lib/util/strings.h"
@@ -43,8 +45,15 @@ std::string with_root_argument(std::string_view cmdline, std::string_view root) 
   return out + "\n";
 }
 
+bool sets_variable(std::string_view defaults, std::string_view name) {
+  for (std::string_view line : util::split(defaults, '\n'))
+    if (line.starts_with(name) && line.substr(name.size()).starts_with("=")) return true;
+  return false;
+}
+
 std::optional<std::string> with_rootpart_default(std::string_view defaults,
                                                  std::string_view root) {
+  if (sets_variable(defaults, "ROOTPART")) return std::nullopt;
   std::string out;
   bool replaced = false;
   size_t start = 0;
@@ -53,9 +62,7 @@ std::optional<std::string> with_rootpart_default(std::string_view defaults,
     end = end == std::string_view::npos ? defaults.size() : end + 1;
     std::string_view line = defaults.substr(start, end - start);
     start = end;
-    std::string_view text = util::trim(line);
-    if (text.starts_with("ROOTPART=")) return std::nullopt;
-    if (!replaced && text.starts_with("#ROOTPART=")) {
+    if (!replaced && util::trim(line).starts_with("#ROOTPART=")) {
       out += fmt::format("ROOTPART={}\n", root);
       replaced = true;
     } else {
@@ -66,6 +73,26 @@ std::optional<std::string> with_rootpart_default(std::string_view defaults,
     if (!out.empty() && out.back() != '\n') out += '\n';
     out += fmt::format("ROOTPART={}\n", root);
   }
+  return out;
+}
+
+std::string with_serial_console(std::string_view cmdline, std::string_view console) {
+  std::vector<std::string_view> words = util::split_whitespace(cmdline);
+  // The board's UART is serial whatever its name: a console on any of them is kept.
+  for (std::string_view word : words)
+    if (word.starts_with("console=ttyS") || word.starts_with("console=ttyAMA"))
+      return std::string(cmdline);
+  // After the other consoles: the last one named gets the boot messages and emergency shell.
+  auto last_console = std::find_if(words.rbegin(), words.rend(), [](std::string_view word) {
+    return word.starts_with("console=");
+  });
+  const size_t at = static_cast<size_t>(words.rend() - last_console);
+  std::string out;
+  for (size_t i = 0; i <= words.size(); ++i) {
+    if (i == at) out += fmt::format("console={} ", console);
+    if (i < words.size()) out += fmt::format("{} ", words[i]);
+  }
+  out.back() = '\n';
   return out;
 }
 
@@ -102,13 +129,19 @@ void install_raspberrypi_boot(const fs::path& tree, const DiskPlan& plan,
   // The kernel hook writes cmdline.txt again on every kernel upgrade, with root=$ROOTPART: both
   // name the root partition by PARTUUID unless the tree sets ROOTPART itself.
   const std::string root = fmt::format("PARTUUID={}", plan.mounted_at("/")->partition_uuid);
-  const fs::path defaults = tree / "etc/default/raspi-firmware";
-  std::optional<std::string> new_defaults =
-      with_rootpart_default(fs::exists(defaults) ? util::read_file(defaults) : "", root);
-  if (!new_defaults) return;
-  util::write_file_atomic(defaults, *new_defaults);
-  util::write_file_atomic(dir / "cmdline.txt",
-                          with_root_argument(util::read_file(dir / "cmdline.txt"), root));
+  const fs::path defaults_file = tree / "etc/default/raspi-firmware";
+  const std::string defaults = fs::exists(defaults_file) ? util::read_file(defaults_file) : "";
+  std::string cmdline = util::read_file(dir / "cmdline.txt");
+  if (std::optional<std::string> new_defaults = with_rootpart_default(defaults, root)) {
+    util::write_file_atomic(defaults_file, *new_defaults);
+    cmdline = with_root_argument(cmdline, root);
+  }
+  // The hook names the serial console only if the machine it runs on has the UART's device; on
+  // the build host it has not. On the board it would (config.txt enables the UART).
+  if (!sets_variable(defaults, "CONSOLES"))
+    cmdline = with_serial_console(cmdline, architecture == "arm64" ? "ttyS1,115200"
+                                                                   : "ttyAMA0,115200");
+  util::write_file_atomic(dir / "cmdline.txt", cmdline);
 }
 
 }  // namespace apt_ostree::image
