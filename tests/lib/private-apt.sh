@@ -8,6 +8,14 @@ host_mirror() {
     grep -v -e security -e updates | sort -u | head -n 1 | sed 's:/*$::'
 }
 
+# For the networked suites (after tests/integration/lib.sh): sets $mirror to the host's Debian
+# mirror, or skips the suite when there is none or it does not answer.
+require_archive() {
+  mirror=$(host_mirror)
+  [ -n "$mirror" ] || skip "the host's APT sources name no Debian mirror"
+  probe curl -sfI --max-time 15 "$mirror/dists/bookworm/InRelease"
+}
+
 # private_apt_setup DIR RELEASE ARCH [COMPONENTS] — writes DIR/apt.conf and runs apt-get update.
 # Afterwards use: APT_CONFIG=DIR/apt.conf apt-cache ...
 private_apt_setup() {

@@ -9,9 +9,7 @@ require_tool curl python3
 [ "$(id -u)" -eq 0 ] || skip "compose needs root (chroot, mounts, binfmt_misc)"
 [ "$(dpkg --print-architecture)" != arm64 ] || skip "this machine is arm64: nothing foreign to test"
 [ -e /usr/bin/qemu-aarch64-static ] || skip "qemu-user-static is not installed (scripts/install-deps)"
-mirror=$(host_mirror)
-[ -n "$mirror" ] || skip "the host's APT sources name no Debian mirror"
-probe curl -sfI --max-time 15 "$mirror/dists/bookworm/InRelease"
+require_archive
 
 printf 'release: bookworm\narchitecture: arm64\nvariant: minbase\n' >"$TEST_DIR/arm64.yaml"
 

@@ -8,9 +8,7 @@ source "$APT_OSTREE_SOURCE_DIR/tests/lib/private-apt.sh"
 require_tool curl python3 ostree
 [ "$(id -u)" -eq 0 ] || skip "compose needs root (chroot, mounts)"
 [ "$(dpkg --print-architecture)" = amd64 ] || skip "examples/debian-minimal.yaml is for amd64"
-mirror=$(host_mirror)
-[ -n "$mirror" ] || skip "the host's APT sources name no Debian mirror"
-probe curl -sfI --max-time 15 "$mirror/dists/bookworm/InRelease"
+require_archive
 
 # A copy, so the last step can change it (--explain compares with the last build of the same file).
 example=$TEST_DIR/debian-minimal.yaml

@@ -8,9 +8,7 @@ source "$APT_OSTREE_SOURCE_DIR/tests/lib/private-apt.sh"
 require_tool curl ostree
 [ "$(id -u)" -eq 0 ] || skip "compose needs root (chroot, mounts)"
 [ "$(dpkg --print-architecture)" = amd64 ] || skip "examples/debian-ostree.yaml is an amd64 system"
-mirror=$(host_mirror)
-[ -n "$mirror" ] || skip "the host's APT sources name no Debian mirror"
-probe curl -sfI --max-time 15 "$mirror/dists/bookworm/InRelease"
+require_archive
 
 repo=$TEST_DIR/repo
 sysroot=$TEST_DIR/sysroot

@@ -7,9 +7,7 @@ source "$(dirname "$0")/../integration/lib.sh"
 source "$APT_OSTREE_SOURCE_DIR/tests/lib/private-apt.sh"
 require_tool curl python3 tar mmdebstrap
 [ "$(id -u)" -eq 0 ] || skip "compose needs root (chroot, mounts)"
-mirror=$(host_mirror)
-[ -n "$mirror" ] || skip "the host's APT sources name no Debian mirror"
-probe curl -sfI --max-time 15 "$mirror/dists/bookworm/InRelease"
+require_archive
 
 mkdir -p "$TEST_DIR/recipe/overlay/etc/motd.d"
 echo "composed by apt-ostree" >"$TEST_DIR/recipe/overlay/etc/motd.d/apt-ostree"

@@ -6,9 +6,7 @@ source "$(dirname "$0")/../integration/lib.sh"
 
 source "$APT_OSTREE_SOURCE_DIR/tests/lib/private-apt.sh"
 require_tool apt-get curl python3 sha256sum
-mirror=$(host_mirror)
-[ -n "$mirror" ] || skip "the host's APT sources name no Debian mirror"
-probe curl -sfI --max-time 15 "$mirror/dists/bookworm/InRelease"
+require_archive
 
 view=(--release bookworm --arch amd64)
 json_field() { python3 -c "import json, sys; print(json.load(sys.stdin)$1)"; }

@@ -11,9 +11,7 @@ require_tool curl python3 sfdisk e2fsck fsck.vfat mdir qemu-system-x86_64
 [ "$(dpkg --print-architecture)" = amd64 ] || skip "examples/debian-minimal.yaml is for amd64"
 [ -e /usr/share/OVMF/OVMF_CODE_4M.fd ] || [ -e /usr/share/OVMF/OVMF_CODE.fd ] ||
   skip "no UEFI firmware for QEMU (the ovmf package)"
-mirror=$(host_mirror)
-[ -n "$mirror" ] || skip "the host's APT sources name no Debian mirror"
-probe curl -sfI --max-time 15 "$mirror/dists/bookworm/InRelease"
+require_archive
 
 step "compose image examples/debian-minimal.yaml"
 started=$SECONDS

@@ -5,9 +5,7 @@ source "$(dirname "$0")/../integration/lib.sh"
 
 source "$APT_OSTREE_SOURCE_DIR/tests/lib/private-apt.sh"
 require_tool apt-cache apt-get curl
-mirror=$(host_mirror)
-[ -n "$mirror" ] || skip "the host's APT sources name no Debian mirror"
-probe curl -sfI --max-time 15 "$mirror/dists/bookworm/InRelease"
+require_archive
 
 step "refresh bookworm main amd64 and a private APT configuration over the same view"
 run_tool -q refresh-md --release bookworm --arch amd64

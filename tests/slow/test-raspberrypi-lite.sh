@@ -12,9 +12,7 @@ require_tool curl python3 ostree sfdisk mtype debugfs qemu-system-aarch64
 [ "$(id -u)" -eq 0 ] || skip "compose needs root (chroot, mounts)"
 [ -e /usr/bin/qemu-aarch64-static ] || [ "$(dpkg --print-architecture)" = arm64 ] ||
   skip "arm64 needs qemu-user-static (scripts/install-deps installs it)"
-mirror=$(host_mirror)
-[ -n "$mirror" ] || skip "the host's APT sources name no Debian mirror"
-probe curl -sfI --max-time 15 "$mirror/dists/bookworm/InRelease"
+require_archive
 
 step "compose build examples/raspberrypi-lite.yaml (arm64, emulated)"
 started=$SECONDS
