@@ -52,29 +52,28 @@ const PartitionSpec& ImageSpec::root() const {
 }
 
 std::vector<PartitionSpec> default_partitions(Layout layout) {
-  PartitionSpec root;
-  root.name = "root";
-  root.mount = "/";
-  root.label = "root";
-  if (layout == Layout::raspberrypi) {
-    // Debian's Raspberry Pi images: the same labels, a 512 MiB firmware partition.
-    root.label = "RASPIROOT";
-    PartitionSpec firmware;
-    firmware.name = "firmware";
-    firmware.filesystem = Filesystem::vfat;
-    firmware.mount = "/boot/firmware";
-    firmware.size = 512 * k_mib;
-    firmware.label = "RASPIFIRM";
-    return {firmware, root};
+  auto partition = [](std::string name, Filesystem filesystem, std::string mount,
+                      std::optional<uint64_t> size, std::string label) {
+    PartitionSpec spec;
+    spec.name = std::move(name);
+    spec.filesystem = filesystem;
+    spec.mount = std::move(mount);
+    spec.size = size;
+    spec.label = std::move(label);
+    return spec;
+  };
+  switch (layout) {
+    case Layout::raspberrypi:  // Debian's Raspberry Pi images: their labels, 512 MiB of firmware
+      return {partition("firmware", Filesystem::vfat, "/boot/firmware", 512 * k_mib, "RASPIFIRM"),
+              partition("root", Filesystem::ext4, "/", std::nullopt, "RASPIROOT")};
+    case Layout::pc:
+    case Layout::ostree:
+      return {partition("esp", Filesystem::vfat, "/boot/efi", 256 * k_mib, "EFI"),
+              partition("root", Filesystem::ext4, "/", std::nullopt, "root")};
+    case Layout::none:
+      break;
   }
-  if (layout != Layout::pc && layout != Layout::ostree) return {root};
-  PartitionSpec esp;
-  esp.name = "esp";
-  esp.filesystem = Filesystem::vfat;
-  esp.mount = "/boot/efi";
-  esp.size = 256 * k_mib;
-  esp.label = "EFI";
-  return {esp, root};
+  return {partition("root", Filesystem::ext4, "/", std::nullopt, "root")};
 }
 
 size_t max_label_length(Filesystem filesystem) {
