@@ -198,8 +198,6 @@ void register_compose_build(CLI::App& compose, Context& context) {
     std::vector<std::optional<StageImage>> images(reports.size());
     if (!options->images.empty() && !options->explain) {
       const image::ImageSpec spec = image_spec_of(recipe);
-      const unsigned threads =
-          options->compose.jobs > 0 ? static_cast<unsigned>(options->compose.jobs) : 0;
       std::error_code error;
       fs::create_directories(options->images, error);
       if (error)
@@ -209,8 +207,8 @@ void register_compose_build(CLI::App& compose, Context& context) {
         if (!stage.exported || reports[i].commit.empty()) continue;
         util::PhaseLog breakdown;
         images[i] =
-            write_stage_image(recipe, stage, reports[i], spec, options->images, threads, store,
-                              context, breakdown);
+            write_stage_image(recipe, stage, reports[i], spec, options->images, options->compose,
+                              store, context, breakdown);
         if (!context.json && !context.quiet)
           print_stage_image(*images[i], reports[i], breakdown);
       }

@@ -60,11 +60,8 @@ void run_image(Context& context, const ImageCommand& command) {
     report = &build_exported(recipe, stage, command.compose, context, store, "image", output_dir,
                              reports);
   }
-  const unsigned threads =
-      command.compose.jobs > 0 ? static_cast<unsigned>(command.compose.jobs) : 0;
-  StageImage written =
-      write_stage_image(recipe, stage, *report, spec, output_dir, threads, store, context,
-                        breakdown);
+  StageImage written = write_stage_image(recipe, stage, *report, spec, output_dir,
+                                         command.compose, store, context, breakdown);
   if (context.json)
     std::fputs((written.json.dump(2) + "\n").c_str(), stdout);
   else if (!context.quiet)

@@ -64,8 +64,8 @@ image::ImageSpec image_spec_of(const compose::Recipe& recipe) {
 
 StageImage write_stage_image(const compose::Recipe& recipe, const compose::Stage& stage,
                              const compose::StageReport& report, const image::ImageSpec& spec,
-                             const fs::path& dir, unsigned threads, PackageStore& store,
-                             Context& context, util::PhaseLog& breakdown) {
+                             const fs::path& dir, const ComposeOptions& compose_options,
+                             PackageStore& store, Context& context, util::PhaseLog& breakdown) {
   const std::string base = stage.name + ".img";
   const fs::path image_file =
       dir / (base + std::string(image::compression_suffix(spec.compression)));
@@ -106,7 +106,8 @@ StageImage write_stage_image(const compose::Recipe& recipe, const compose::Stage
     image::CompressOptions compress;
     compress.format = spec.compression;
     compress.level = spec.level;
-    compress.threads = threads;
+    compress.threads =
+        compose_options.jobs > 0 ? static_cast<unsigned>(compose_options.jobs) : 0;
     compress.bmap = dir / (base + ".bmap");
     compressed = image::compress_image(raw, image_file, compress);
   }

@@ -25,10 +25,10 @@ struct StageImage {
 
 // Writes DIR/STAGE.img.EXT (+ .sha256 ... and .checksums.json), STAGE.img.bmap, STAGE.packages
 // and STAGE.json from the stage's commit in the store (layout ostree: the commit in the OSTree
-// layout, deployed); each phase is recorded in `breakdown`. `threads` compress (0: one per CPU).
+// layout, deployed); each phase is recorded in `breakdown`. Compresses with `options.jobs` threads.
 StageImage write_stage_image(const compose::Recipe& recipe, const compose::Stage& stage,
                              const compose::StageReport& report, const image::ImageSpec& spec,
-                             const std::filesystem::path& dir, unsigned threads,
+                             const std::filesystem::path& dir, const ComposeOptions& options,
                              PackageStore& store, Context& context, util::PhaseLog& breakdown);
 
 // The image, its partitions and the phases of `breakdown`, for a terminal.

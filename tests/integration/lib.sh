@@ -12,6 +12,8 @@
 #   expect_contains TEXT NEEDLE [WHAT]  asserts TEXT contains NEEDLE
 #   run_tool ARGS...        runs $APT_OSTREE with the suite's --cache-dir
 #   copy_partition RAW N OUT  copies partition N (from 0) of the disk image RAW to the file OUT
+#   require_uefi_qemu       skips the suite unless an amd64 image can boot here (QEMU, OVMF)
+#   compose_example_image EXAMPLE  compose image examples/EXAMPLE into $TEST_DIR/out, timed
 # Suites run with `set -euo pipefail`; an unexpected failure ends them with a message.
 set -euo pipefail
 
@@ -118,4 +120,18 @@ copy_partition() {
   local start size
   read -r start size < <(sfdisk -J "$1" | python3 -c "import json, sys; p = json.load(sys.stdin)['partitiontable']['partitions'][$2]; print(p['start'], p['size'])")
   dd if="$1" of="$3" bs=1M iflag=skip_bytes,count_bytes skip=$((start * 512)) count=$((size * 512)) status=none
+}
+
+require_uefi_qemu() {
+  require_tool qemu-system-x86_64
+  [ -e /usr/share/OVMF/OVMF_CODE_4M.fd ] || [ -e /usr/share/OVMF/OVMF_CODE.fd ] ||
+    skip "no UEFI firmware for QEMU (the ovmf package)"
+}
+
+compose_example_image() {
+  local started=$SECONDS
+  step "compose image examples/$1"
+  run_tool compose image "$APT_OSTREE_SOURCE_DIR/examples/$1" -o "$TEST_DIR/out" >"$TEST_DIR/image.out"
+  sed 's/^/    /' "$TEST_DIR/image.out" >&2
+  echo "    composed in $((SECONDS - started)) s" >&2
 }

@@ -6,19 +6,13 @@
 source "$(dirname "$0")/../integration/lib.sh"
 
 source "$APT_OSTREE_SOURCE_DIR/tests/lib/private-apt.sh"
-require_tool curl python3 sfdisk e2fsck fsck.vfat mdir qemu-system-x86_64
+require_tool curl python3 sfdisk e2fsck fsck.vfat mdir
 [ "$(id -u)" -eq 0 ] || skip "compose needs root (chroot, mounts)"
 [ "$(dpkg --print-architecture)" = amd64 ] || skip "examples/debian-minimal.yaml is for amd64"
-[ -e /usr/share/OVMF/OVMF_CODE_4M.fd ] || [ -e /usr/share/OVMF/OVMF_CODE.fd ] ||
-  skip "no UEFI firmware for QEMU (the ovmf package)"
+require_uefi_qemu
 require_archive
 
-step "compose image examples/debian-minimal.yaml"
-started=$SECONDS
-run_tool compose image "$APT_OSTREE_SOURCE_DIR/examples/debian-minimal.yaml" -o "$TEST_DIR/out" \
-  >"$TEST_DIR/image.out"
-sed 's/^/    /' "$TEST_DIR/image.out" >&2
-echo "    composed in $((SECONDS - started)) s" >&2
+compose_example_image debian-minimal.yaml
 image=$TEST_DIR/out/minimal.img.gz
 gzip -t "$image"
 (cd "$TEST_DIR/out" && sha256sum -c --quiet minimal.img.gz.sha256)

@@ -8,19 +8,13 @@
 source "$(dirname "$0")/../integration/lib.sh"
 
 source "$APT_OSTREE_SOURCE_DIR/tests/lib/private-apt.sh"
-require_tool curl python3 sfdisk e2fsck blkid ostree qemu-system-x86_64
+require_tool curl python3 sfdisk e2fsck blkid ostree
 [ "$(id -u)" -eq 0 ] || skip "compose needs root (chroot, mounts)"
 [ "$(dpkg --print-architecture)" = amd64 ] || skip "examples/debian-ostree.yaml is for amd64"
-[ -e /usr/share/OVMF/OVMF_CODE_4M.fd ] || [ -e /usr/share/OVMF/OVMF_CODE.fd ] ||
-  skip "no UEFI firmware for QEMU (the ovmf package)"
+require_uefi_qemu
 require_archive
 
-step "compose image examples/debian-ostree.yaml"
-started=$SECONDS
-run_tool compose image "$APT_OSTREE_SOURCE_DIR/examples/debian-ostree.yaml" -o "$TEST_DIR/out" \
-  >"$TEST_DIR/image.out"
-sed 's/^/    /' "$TEST_DIR/image.out" >&2
-echo "    composed in $((SECONDS - started)) s" >&2
+compose_example_image debian-ostree.yaml
 image=$TEST_DIR/out/main.img.gz
 (cd "$TEST_DIR/out" && sha256sum -c --quiet main.img.gz.sha256)
 
