@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
-#include <vector>
 
 #include "lib/image/partition_plan.h"
 
@@ -22,27 +21,10 @@ struct OstreeDeploySpec {
   std::string refspec;  // what the deployment follows (its origin): upgrades pull it
 };
 
-// A Boot Loader Specification entry, as ostree writes them (loader/entries/ostree-N-OS.conf).
-struct BootEntry {
-  std::string file;  // its file name; ostree-1-... is the default
-  std::string title;
-  std::string linux;
-  std::string initrd;
-  std::string options;
-};
-
-// The entries in `entries_dir`, the default (ostree-1-...) first.
-std::vector<BootEntry> read_boot_entries(const std::filesystem::path& entries_dir);
-
-// GRUB's configuration booting `entries` (the first by default) from the filesystem with UUID
-// `boot_uuid`, their paths prefixed with `prefix` ("/boot" when /boot is a directory of the root).
-std::string bls_grub_config(const std::vector<BootEntry>& entries, std::string_view boot_uuid,
-                            std::string_view prefix);
-
 // Deploys into the sysroot `sysroot` (which `plan` lays out on the root partition) with the kernel
 // arguments the disk needs, writes the deployment's fstab, GRUB's configuration and BOOTX64.EFI.
 // Throws Error naming what is missing.
 void install_ostree_boot(const std::filesystem::path& sysroot, const DiskPlan& plan,
-                         std::string_view architecture, const OstreeDeploySpec& deploy);
+                         std::string_view architecture, const OstreeDeploySpec& spec);
 
 }  // namespace apt_ostree::image
