@@ -1,9 +1,8 @@
 #include "lib/store/sysroot.h"
 
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include "lib/store/repo.h"
+#include "fake_sysroot.h"
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
 #include "lib/util/strings.h"
@@ -11,50 +10,9 @@
 using namespace apt_ostree;
 namespace fs = std::filesystem;
 
-namespace {
-
-// A commit in the OSTree layout with a kernel, deployed into a new sysroot as `compose image`
-// does for the ostree layout and `ostree admin deploy` would.
-class SysrootTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    if (geteuid() != 0) GTEST_SKIP() << "deploying writes owners and immutable flags: needs root";
-    dir = util::make_temp_dir(fs::temp_directory_path(), "sysroot-test");
-    const fs::path tree = dir / "tree";
-    fs::create_directories(tree / "usr/lib/modules/6.1.0-50-amd64");
-    fs::create_directories(tree / "usr/etc");
-    util::write_file_atomic(tree / "usr/lib/modules/6.1.0-50-amd64/vmlinuz", "kernel");
-    util::write_file_atomic(tree / "usr/lib/modules/6.1.0-50-amd64/initramfs.img", "initramfs");
-    util::write_file_atomic(tree / "usr/etc/hostname", "debian\n");
-    util::write_file_atomic(tree / "usr/lib/os-release", "ID=debian\nVERSION_ID=\"12\"\n");
-    auto source = store::open_repo(dir / "source", store::RepoMode::bare_user, true);
-    store::CommitOptions options;
-    options.ref = "debian/test";
-    commit = source->commit(tree, options);
-
-    sysroot = store::open_sysroot(dir / "sysroot", true);
-    auto repo = store::open_repo(sysroot->repo_path(), store::RepoMode::bare, false);
-    repo->pull_local(dir / "source", commit);
-    repo->set_ref("debian/test", commit);
-  }
-  void TearDown() override {
-    if (dir.empty()) return;
-    // ostree makes each deployment's directory immutable.
-    const fs::path deploy = dir / "sysroot/ostree/deploy/debian/deploy";
-    if (fs::is_directory(deploy))
-      for (const auto& entry : fs::directory_iterator(deploy)) util::clear_immutable(entry.path());
-    fs::remove_all(dir);
-  }
-
-  fs::path dir;
-  std::string commit;
-  std::unique_ptr<store::Sysroot> sysroot;
-};
-
-}  // namespace
+using SysrootTest = test_support::FakeSysrootTest;
 
 TEST_F(SysrootTest, DeploysACommitWithItsBootEntry) {
-  sysroot->init_osname("debian");
   store::Deployment deployed = sysroot->deploy(
       {"debian", commit, "debian/test", {"root=UUID=1234", "rw", "console=ttyS0"}});
   EXPECT_EQ(deployed.checksum, commit);
