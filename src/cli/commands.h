@@ -16,6 +16,7 @@ void register_download(CLI::App& app, Context& context);
 void register_cache(CLI::App& app, Context& context);
 void register_compose(CLI::App& app, Context& context);
 void register_image(CLI::App& app, Context& context);
+void register_status(CLI::App& app, Context& context);
 // Adds `lint` to the compose command (compose_lint.cc).
 void register_compose_lint(CLI::App& compose, Context& context);
 // Adds `build` to the compose command (compose_build.cc).
@@ -25,6 +26,16 @@ void register_compose_image(CLI::App& compose, Context& context);
 
 // Adds --mirror, --release, --arch, --components, --keyring to a subcommand.
 void add_repo_options(CLI::App& command, Context& context);
+
+// What the client commands act on.
+struct ClientOptions {
+  std::string sysroot = "/";
+  bool no_wait = false;
+};
+// Adds --sysroot (client_options.cc).
+void add_sysroot_option(CLI::App& command, ClientOptions& options);
+// Adds --sysroot and --no-wait, for the commands that change the sysroot.
+void add_transaction_options(CLI::App& command, ClientOptions& options);
 
 // Adds --apt-proxy to a command that downloads (refresh-md, download); read-only commands never
 // touch the network, so they do not take it. Defined with add_repo_options (repo_options.cc).
