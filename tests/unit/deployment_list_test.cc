@@ -13,8 +13,10 @@ using DeploymentListTest = test_support::FakeSysrootTest;
 
 // The files alone give what libostree gives.
 TEST_F(DeploymentListTest, ListsWhatLibostreeLists) {
+  store::SysrootLock lock(*sysroot);
   for (const char* argument : {"n=1", "n=2", "n=3"})
-    sysroot->deploy({"debian", commit, "origin:debian/test", {"rw", argument}});
+    sysroot->deploy({"debian", commit, "[origin]\nrefspec=origin:debian/test\n",
+                     std::vector<std::string>{"rw", argument}});
   std::vector<store::Deployment> expected = sysroot->deployments();
   std::vector<deploy::ListedDeployment> listed = deploy::list_deployments(dir / "sysroot");
   ASSERT_EQ(listed.size(), expected.size());

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "lib/deploy/grub_config.h"
+#include "lib/deploy/origin.h"
 #include "lib/image/disk_image.h"
 #include "lib/image/layout_pc.h"
 #include "lib/store/sysroot.h"
@@ -37,11 +38,15 @@ void install_ostree_boot(const fs::path& sysroot, const DiskPlan& plan,
 
   std::unique_ptr<store::Sysroot> target = store::open_sysroot(sysroot, false);
   target->init_osname(spec.osname);
+  deploy::Origin origin;
+  origin.refspec = spec.refspec;
   store::Deployment deployed;
   try {
-    deployed = target->deploy({spec.osname, spec.commit, spec.refspec,
-                               {fmt::format("root=UUID={}", root.filesystem_uuid), "rw",
-                                "console=tty0", "console=ttyS0,115200n8"}});
+    store::SysrootLock lock(*target);
+    deployed = target->deploy({spec.osname, spec.commit, deploy::serialize_origin(origin),
+                               std::vector<std::string>{
+                                   fmt::format("root=UUID={}", root.filesystem_uuid), "rw",
+                                   "console=tty0", "console=ttyS0,115200n8"}});
   } catch (...) {
     // ostree makes deployments immutable; the work tree must stay removable.
     for (const fs::path& dir : deployment_dirs(sysroot)) util::clear_immutable(dir);

@@ -3,9 +3,12 @@
 // `compose image` makes one for the `ostree` layout; the client works on the booted one.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace apt_ostree::store {
@@ -23,9 +26,10 @@ struct Deployment {
 
 struct DeployOptions {
   std::string osname;
-  std::string commit;   // in the sysroot's repository
-  std::string refspec;  // written to the origin file: what upgrades follow
-  std::vector<std::string> kernel_arguments;
+  std::string commit;  // in the sysroot's repository
+  std::string origin;  // the origin file's text: what upgrades follow (lib/deploy/origin.h)
+  // The new deployment's kernel arguments; nullopt keeps those of the stateroot's current one.
+  std::optional<std::vector<std::string>> kernel_arguments;
 };
 
 class Sysroot {
@@ -38,9 +42,43 @@ class Sysroot {
   virtual std::filesystem::path repo_path() = 0;
   // Creates the stateroot `osname` (ostree/deploy/OSNAME with its /var) if missing.
   virtual void init_osname(const std::string& osname) = 0;
-  // Deploys the commit as the new default, keeping the other deployments, and writes the boot
-  // entries (loader/entries/*.conf, kernel and initramfs under /boot/ostree). Returns it.
+
+  // ostree's sysroot lock (ostree/lock), which every process changing deployments takes, stock
+  // ostree and rpm-ostree included. The calls below that write need it held.
+  virtual void lock() = 0;      // waits
+  virtual bool try_lock() = 0;  // false if another process holds it
+  virtual void unlock() = 0;
+
+  // Deploys the commit as the new default and writes the boot entries (loader/entries/*.conf,
+  // kernel and initramfs under /boot/ostree); /etc carries over from the stateroot's current
+  // deployment. Keeps the booted deployment and the stateroot's current one, drops the others,
+  // as rpm-ostree does: a new deployment replaces a pending one. Returns it.
   virtual Deployment deploy(const DeployOptions& options) = 0;
+  // Writes the deployments in a new order, as indexes into deployments(): the first boots by
+  // default; deployments left out are removed (their directories deleted).
+  virtual void write_order(const std::vector<size_t>& order) = 0;
+  // Deletes what no deployment uses any more: old boot entry sets, deployment directories and,
+  // with `prune`, repository objects no ref or deployment reaches. Returns the bytes freed.
+  virtual uint64_t cleanup(bool prune) = 0;
+};
+
+// Holds the sysroot lock for its lifetime.
+class SysrootLock {
+ public:
+  explicit SysrootLock(Sysroot& sysroot) : m_sysroot(&sysroot) { sysroot.lock(); }
+  static std::optional<SysrootLock> try_acquire(Sysroot& sysroot) {
+    if (!sysroot.try_lock()) return std::nullopt;
+    return SysrootLock(&sysroot);
+  }
+  SysrootLock(SysrootLock&& other) noexcept : m_sysroot(std::exchange(other.m_sysroot, nullptr)) {}
+  SysrootLock& operator=(SysrootLock&&) = delete;
+  ~SysrootLock() {
+    if (m_sysroot) m_sysroot->unlock();
+  }
+
+ private:
+  explicit SysrootLock(Sysroot* locked) : m_sysroot(locked) {}
+  Sysroot* m_sysroot;
 };
 
 // Opens the sysroot at `path` (`/` on a booted system). With `create`, a new one is made first

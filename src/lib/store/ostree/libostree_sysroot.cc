@@ -83,20 +83,40 @@ void LibostreeSysroot::init_osname(const std::string& osname) {
         "cannot create the stateroot '{}' in {}", osname, m_path.string());
 }
 
-Deployment LibostreeSysroot::deploy(const DeployOptions& options) {
+void LibostreeSysroot::reload() {
   GErrorSlot error;
-  // Another ostree or apt-ostree writing deployments at the same time waits for this one.
+  check(ostree_sysroot_load(m_sysroot.get(), nullptr, error), error, "cannot reload {}",
+        m_path.string());
+}
+
+void LibostreeSysroot::lock() {
+  GErrorSlot error;
   check(ostree_sysroot_lock(m_sysroot.get(), error), error, "cannot lock the OSTree sysroot {}",
         m_path.string());
-  struct Unlock {
-    OstreeSysroot* sysroot;
-    ~Unlock() { ostree_sysroot_unlock(sysroot); }
-  } unlock{m_sysroot.get()};
-  KeyFilePtr origin(
-      ostree_sysroot_origin_new_from_refspec(m_sysroot.get(), options.refspec.c_str()));
+  reload();  // what another process changed while this one waited
+}
+
+bool LibostreeSysroot::try_lock() {
+  GErrorSlot error;
+  gboolean acquired = false;
+  check(ostree_sysroot_try_lock(m_sysroot.get(), &acquired, error), error,
+        "cannot lock the OSTree sysroot {}", m_path.string());
+  if (acquired) reload();
+  return acquired;
+}
+
+void LibostreeSysroot::unlock() { ostree_sysroot_unlock(m_sysroot.get()); }
+
+Deployment LibostreeSysroot::deploy(const DeployOptions& options) {
+  GErrorSlot error;
+  KeyFilePtr origin(g_key_file_new());
+  check(g_key_file_load_from_data(origin.get(), options.origin.data(), options.origin.size(),
+                                  G_KEY_FILE_KEEP_COMMENTS, error),
+        error, "the origin for {} is not a key file", options.commit);
   std::vector<char*> arguments;
-  for (const std::string& argument : options.kernel_arguments)
-    arguments.push_back(const_cast<char*>(argument.c_str()));
+  if (options.kernel_arguments)
+    for (const std::string& argument : *options.kernel_arguments)
+      arguments.push_back(const_cast<char*>(argument.c_str()));
   arguments.push_back(nullptr);
   // The merge deployment (whose /etc changes carry over) is the stateroot's current one.
   GObjectPtr<OstreeDeployment> merge(
@@ -104,17 +124,59 @@ Deployment LibostreeSysroot::deploy(const DeployOptions& options) {
   OstreeDeployment* created = nullptr;
   check(ostree_sysroot_deploy_tree(m_sysroot.get(), options.osname.c_str(),
                                    options.commit.c_str(), origin.get(), merge.get(),
-                                   arguments.data(), &created, nullptr, error),
+                                   options.kernel_arguments ? arguments.data() : nullptr,
+                                   &created, nullptr, error),
         error, "cannot deploy {} in {}", options.commit, m_path.string());
   GObjectPtr<OstreeDeployment> deployment(created);
-  check(ostree_sysroot_simple_write_deployment(m_sysroot.get(), options.osname.c_str(),
-                                               deployment.get(), merge.get(),
-                                               OSTREE_SYSROOT_SIMPLE_WRITE_DEPLOYMENT_FLAGS_NONE,
-                                               nullptr, error),
+  check(ostree_sysroot_simple_write_deployment(
+            m_sysroot.get(), options.osname.c_str(), deployment.get(), merge.get(),
+            OSTREE_SYSROOT_SIMPLE_WRITE_DEPLOYMENT_FLAGS_NONE, nullptr, error),
         error, "cannot write the boot entries of {} in {}", options.commit, m_path.string());
-  check(ostree_sysroot_load(m_sysroot.get(), nullptr, error), error, "cannot reload {}",
-        m_path.string());
+  reload();
   return describe(deployment.get());
+}
+
+void LibostreeSysroot::write_order(const std::vector<size_t>& order) {
+  GPtrArray* current = ostree_sysroot_get_deployments(m_sysroot.get());
+  GPtrArray* ordered = g_ptr_array_new_with_free_func(g_object_unref);
+  for (size_t index : order) {
+    if (index >= current->len) {
+      g_ptr_array_unref(ordered);
+      g_ptr_array_unref(current);
+      fail("{} has no deployment {}", m_path.string(), index);
+    }
+    g_ptr_array_add(ordered, g_object_ref(current->pdata[index]));
+  }
+  g_ptr_array_unref(current);
+  GErrorSlot error;
+  const bool written = ostree_sysroot_write_deployments(m_sysroot.get(), ordered, nullptr, error);
+  g_ptr_array_unref(ordered);
+  check(written, error, "cannot write the deployments of {}", m_path.string());
+  reload();
+}
+
+uint64_t LibostreeSysroot::cleanup(bool prune) {
+  GErrorSlot error;
+  check(ostree_sysroot_prepare_cleanup(m_sysroot.get(), nullptr, error), error,
+        "cannot clean up {}", m_path.string());
+  if (!prune) return 0;
+  // libostree adds what the refs reach (their commits, not their history, as `ostree admin
+  // cleanup` keeps) and the deployments' commits.
+  GHashTable* reachable = ostree_repo_traverse_new_reachable();
+  struct Unref {
+    GHashTable* table;
+    ~Unref() { g_hash_table_unref(table); }
+  } unref{reachable};
+  OstreeRepoPruneOptions options{};
+  options.flags = OSTREE_REPO_PRUNE_FLAGS_REFS_ONLY;
+  options.reachable = reachable;
+  gint objects_total = 0;
+  gint objects_pruned = 0;
+  guint64 freed = 0;
+  check(ostree_sysroot_cleanup_prune_repo(m_sysroot.get(), &options, &objects_total,
+                                          &objects_pruned, &freed, nullptr, error),
+        error, "cannot prune the repository of {}", m_path.string());
+  return freed;
 }
 
 }  // namespace apt_ostree::store::ostree

@@ -17,10 +17,16 @@ class LibostreeSysroot final : public Sysroot {
   std::vector<Deployment> deployments() override;
   std::filesystem::path repo_path() override;
   void init_osname(const std::string& osname) override;
+  void lock() override;
+  bool try_lock() override;
+  void unlock() override;
   Deployment deploy(const DeployOptions& options) override;
+  void write_order(const std::vector<size_t>& order) override;
+  uint64_t cleanup(bool prune) override;
 
  private:
   Deployment describe(OstreeDeployment* deployment);
+  void reload();
 
   std::filesystem::path m_path;
   GObjectPtr<OstreeSysroot> m_sysroot;
