@@ -17,6 +17,9 @@ void register_cache(CLI::App& app, Context& context);
 void register_compose(CLI::App& app, Context& context);
 void register_image(CLI::App& app, Context& context);
 void register_status(CLI::App& app, Context& context);
+void register_rollback(CLI::App& app, Context& context);
+void register_cleanup(CLI::App& app, Context& context);
+void register_kargs(CLI::App& app, Context& context);
 // Adds `lint` to the compose command (compose_lint.cc).
 void register_compose_lint(CLI::App& compose, Context& context);
 // Adds `build` to the compose command (compose_build.cc).

@@ -24,6 +24,9 @@ constexpr Command k_commands[] = {
     {"compose", cli::register_compose},
     {"image", cli::register_image},
     {"status", cli::register_status},
+    {"rollback", cli::register_rollback},
+    {"cleanup", cli::register_cleanup},
+    {"kargs", cli::register_kargs},
 };
 
 // The command the arguments name (the first argument that is a command's name, the value of

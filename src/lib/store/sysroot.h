@@ -71,13 +71,21 @@ class SysrootLock {
     return SysrootLock(&sysroot);
   }
   SysrootLock(SysrootLock&& other) noexcept : m_sysroot(std::exchange(other.m_sysroot, nullptr)) {}
-  SysrootLock& operator=(SysrootLock&&) = delete;
-  ~SysrootLock() {
-    if (m_sysroot) m_sysroot->unlock();
+  SysrootLock& operator=(SysrootLock&& other) noexcept {
+    if (this != &other) {
+      release();
+      m_sysroot = std::exchange(other.m_sysroot, nullptr);
+    }
+    return *this;
   }
+  ~SysrootLock() { release(); }
 
  private:
   explicit SysrootLock(Sysroot* locked) : m_sysroot(locked) {}
+  void release() {
+    if (m_sysroot) m_sysroot->unlock();
+    m_sysroot = nullptr;
+  }
   Sysroot* m_sysroot;
 };
 

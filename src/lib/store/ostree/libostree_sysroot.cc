@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <cstdio>
+
 namespace apt_ostree::store::ostree {
 
 namespace fs = std::filesystem;
@@ -30,6 +32,9 @@ void disable_bootloader_backend(OstreeSysroot* sysroot, const fs::path& path) {
 }  // namespace
 
 LibostreeSysroot::LibostreeSysroot(const fs::path& path, bool create) : m_path(path) {
+  // libostree reports what a cleanup freed with g_print: stdout belongs to the command's output
+  // (--json), so its chatter goes to stderr.
+  g_set_print_handler([](const char* text) { std::fputs(text, stderr); });
   GObjectPtr<GFile> file(g_file_new_for_path(path.c_str()));
   m_sysroot.reset(ostree_sysroot_new(file.get()));
   GErrorSlot error;

@@ -1,0 +1,46 @@
+#include "lib/deploy/transaction.h"
+
+#include <fmt/format.h>
+
+#include "lib/deploy/grub_config.h"
+#include "lib/util/error.h"
+
+namespace apt_ostree::deploy {
+
+Transaction::Transaction(const TransactionOptions& options)
+    : m_path(options.sysroot), m_sysroot(store::open_sysroot(options.sysroot, false)) {
+  m_lock = store::SysrootLock::try_acquire(*m_sysroot);
+  if (m_lock) return;
+  if (!options.wait)
+    fail("another transaction holds the sysroot {} (ostree/lock); try again when it ends",
+         m_path.string());
+  if (options.on_wait)
+    options.on_wait(fmt::format("waiting for another transaction on {} to end", m_path.string()));
+  m_lock.emplace(*m_sysroot);
+}
+
+ListedDeployment Transaction::base() const {
+  std::vector<ListedDeployment> list = deployments();
+  if (list.empty()) fail("{} has no deployment", m_path.string());
+  for (ListedDeployment& deployment : list)
+    if (deployment.role == DeploymentRole::booted) return deployment;
+  return list.front();
+}
+
+store::Deployment Transaction::deploy(const std::string& osname, const std::string& commit,
+                                      const Origin& origin,
+                                      std::optional<std::vector<std::string>> kernel_arguments) {
+  store::Deployment deployed =
+      m_sysroot->deploy({osname, commit, serialize_origin(origin), std::move(kernel_arguments)});
+  finish();
+  return deployed;
+}
+
+void Transaction::write_order(const std::vector<size_t>& order) {
+  m_sysroot->write_order(order);
+  finish();
+}
+
+void Transaction::finish() { refresh_grub_config(m_path); }
+
+}  // namespace apt_ostree::deploy

@@ -1,0 +1,54 @@
+// A change to a sysroot: the sysroot opened through the store module with ostree's sysroot lock
+// held for the transaction's lifetime, so a concurrent apt-ostree, rpm-ostree or ostree waits (or,
+// with `wait` off, this one fails at once). Every change ends with finish(), which brings the
+// boot loader's configuration in line with the boot entries ostree swapped in.
+#pragma once
+
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "lib/deploy/deployment_list.h"
+#include "lib/store/sysroot.h"
+
+namespace apt_ostree::deploy {
+
+struct TransactionOptions {
+  std::filesystem::path sysroot = "/";
+  bool wait = true;  // false: fail at once if another process holds the lock
+  // Told once, before waiting for another process's transaction.
+  std::function<void(const std::string& message)> on_wait;
+};
+
+class Transaction {
+ public:
+  explicit Transaction(const TransactionOptions& options);
+
+  store::Sysroot& sysroot() { return *m_sysroot; }
+  const std::filesystem::path& path() const { return m_path; }
+  // The deployments now (the lock keeps them so until the transaction changes them).
+  std::vector<ListedDeployment> deployments() const { return list_deployments(m_path); }
+  // Where a change starts from: the booted deployment, or the default one of a sysroot that is
+  // not the running system. Throws Error if there is no deployment.
+  ListedDeployment base() const;
+
+  // Deploys `commit` with `origin` as the new default; kernel arguments as given, or the
+  // stateroot's current ones. Then finish().
+  store::Deployment deploy(const std::string& osname, const std::string& commit,
+                           const Origin& origin,
+                           std::optional<std::vector<std::string>> kernel_arguments);
+  // Rewrites the deployments in `order` (indexes into deployments()). Then finish().
+  void write_order(const std::vector<size_t>& order);
+  // Rewrites the boot loader configuration if apt-ostree manages it (lib/deploy/grub_config.h).
+  void finish();
+
+ private:
+  std::filesystem::path m_path;
+  std::unique_ptr<store::Sysroot> m_sysroot;
+  std::optional<store::SysrootLock> m_lock;  // released before the sysroot closes
+};
+
+}  // namespace apt_ostree::deploy
