@@ -8,6 +8,7 @@
 
 #include "cli/commands.h"
 #include "cli/compose_stages.h"
+#include "lib/compose/client_repo.h"
 #include "lib/deb/architecture.h"
 #include "lib/util/error.h"
 #include "lib/util/strings.h"
@@ -71,7 +72,22 @@ void register_tree(CLI::App& compose, Context& context) {
       ->add_option("--repo", *repo_path,
                    "The OSTree repository to commit to (created in archive mode if missing)")
       ->required();
-  tree_command->callback([&context, options, repo_path] {
+  auto clients = std::make_shared<compose::ClientRepoOptions>();
+  tree_command
+      ->add_option("--deltas", clients->deltas,
+                   "Write static deltas to the new commit from the ref's N previous commits")
+      ->check(CLI::Range(0, 100));
+  tree_command
+      ->add_option("--gpg-sign", clients->signing.key_ids,
+                   "Sign the commit and the summary with this GPG key (repeatable)")
+      ->allow_extra_args(false);
+  tree_command->add_option("--gpg-homedir", clients->signing.homedir,
+                           "GnuPG home directory holding the signing keys");
+  tree_command
+      ->add_option("--add-metadata-string", options->add_metadata,
+                   "Add KEY=VALUE to the commit's metadata, e.g. version=12.20261204 (repeatable)")
+      ->allow_extra_args(false);
+  tree_command->callback([&context, options, repo_path, clients] {
     compose::Recipe recipe = compose::parse_treefile(options->treefile, deb::host_architecture());
     const compose::Stage& stage = chosen_stage(recipe, *options);
     // Opened first, so a wrong path fails before a long build.
@@ -81,7 +97,13 @@ void register_tree(CLI::App& compose, Context& context) {
     std::vector<compose::StageReport> reports;
     const compose::StageReport& report =
         build_exported(recipe, stage, *options, context, store, "tree", *repo_path, reports);
-    Published published = publish_stage(recipe, stage, report, store, *target, context);
+    Published published = publish_stage(recipe, stage, report, store, *target, context,
+                                        parse_metadata_strings(options->add_metadata));
+    compose::ClientRepoUpdate served;
+    {
+      util::ScopedPhase phase(context.phases, "prepare for devices");
+      served = compose::prepare_for_clients(*target, published.ref, *clients);
+    }
 
     const compose::OstreeLayout& layout = published.layout;
     if (context.json) {
@@ -94,6 +116,7 @@ void register_tree(CLI::App& compose, Context& context) {
                                   {"cached", report.result == compose::StageResult::hit},
                                   {"bytes_downloaded", bytes_downloaded(reports)},
                                   {"log", report.log.string()},
+                                  {"deltas_from", served.delta_sources},
                                   {"packages", packages_json(report)}};
       std::fputs((json.dump(2) + "\n").c_str(), stdout);
     } else if (!context.quiet) {

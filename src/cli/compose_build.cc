@@ -192,7 +192,7 @@ void register_compose_build(CLI::App& compose, Context& context) {
       for (size_t i = 0; i < reports.size(); ++i) {
         const compose::Stage& stage = *recipe.find(reports[i].name);
         if (stage.exported && !reports[i].commit.empty())
-          published[i] = publish_stage(recipe, stage, reports[i], store, *target, context);
+          published[i] = publish_stage(recipe, stage, reports[i], store, *target, context, {});
       }
 
     std::vector<std::optional<StageImage>> images(reports.size());

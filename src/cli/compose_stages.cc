@@ -159,9 +159,20 @@ std::optional<uint64_t> commit_timestamp() {
   return value;
 }
 
+store::Metadata parse_metadata_strings(const std::vector<std::string>& strings) {
+  store::Metadata metadata;
+  for (const std::string& text : strings) {
+    size_t equals = text.find('=');
+    if (equals == std::string::npos || equals == 0)
+      fail("--add-metadata-string {} is not KEY=VALUE", text);
+    metadata.insert_or_assign(text.substr(0, equals), text.substr(equals + 1));
+  }
+  return metadata;
+}
+
 Published publish_stage(const compose::Recipe& recipe, const compose::Stage& stage,
                         const compose::StageReport& report, PackageStore& store,
-                        store::Repo& target, Context& context) {
+                        store::Repo& target, Context& context, const store::Metadata& extra) {
   if (stage.ref.empty())
     fail("{}: stage '{}' has no ref to commit to; give it 'export: true' and a 'ref'",
          stage.where.text(), stage.name);
@@ -199,6 +210,7 @@ Published publish_stage(const compose::Recipe& recipe, const compose::Stage& sta
                                stage.name);
   if (report.epoch) commit.timestamp = report.epoch;
   commit.metadata = published_metadata(recipe, stage, report, published.layout);
+  for (const auto& [key, value] : extra) commit.metadata.insert_or_assign(key, value);
   {
     util::ScopedPhase phase(context.phases, "commit");
     published.commit = store.repo->commit(tree.path(), commit);

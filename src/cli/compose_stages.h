@@ -29,6 +29,7 @@ struct ComposeOptions {
   int jobs = 0;
   double disk_warn_percent = 85;   // --disk-warn
   double disk_abort_percent = 90;  // --disk-abort
+  std::vector<std::string> add_metadata;  // compose tree --add-metadata-string KEY=VALUE
 };
 
 // TREEFILE, --store, --offline, -j, --keyring, --apt-proxy.
@@ -73,10 +74,13 @@ struct Published {
 
 // Checks the stage's commit out of the store, applies the OSTree layout, commits it (in the
 // store, then pulled into `target`) and points the stage's ref at it, unless the content is
-// that of the ref's commit already.
+// that of the ref's commit already. `extra` adds to (or overrides) the commit's metadata.
 Published publish_stage(const compose::Recipe& recipe, const compose::Stage& stage,
                         const compose::StageReport& report, PackageStore& store,
-                        store::Repo& target, Context& context);
+                        store::Repo& target, Context& context, const store::Metadata& extra);
+
+// KEY=VALUE strings as string metadata; throws Error naming one without '='.
+store::Metadata parse_metadata_strings(const std::vector<std::string>& strings);
 
 // The stage named `stage` built (or found) with the stages it is built from; `reports` receives
 // every stage's report, `command` and `output` name the run in the disk monitor.

@@ -27,6 +27,7 @@ constexpr Command k_commands[] = {
     {"rollback", cli::register_rollback},
     {"cleanup", cli::register_cleanup},
     {"kargs", cli::register_kargs},
+    {"db", cli::register_db},
 };
 
 // The command the arguments name (the first argument that is a command's name, the value of

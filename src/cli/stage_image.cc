@@ -79,7 +79,7 @@ StageImage write_stage_image(const compose::Recipe& recipe, const compose::Stage
     std::unique_ptr<store::Sysroot> sysroot = store::open_sysroot(tree, true);
     std::unique_ptr<store::Repo> repo =
         store::open_repo(sysroot->repo_path(), store::RepoMode::bare, false);
-    Published published = publish_stage(recipe, stage, report, store, *repo, context);
+    Published published = publish_stage(recipe, stage, report, store, *repo, context, {});
     options.ostree = {stateroot_of(stage.ref), published.commit, stage.ref};
   } else {
     // Hardlinks to the store suffice: the filesystems are made from the tree, which is never

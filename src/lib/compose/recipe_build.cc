@@ -169,7 +169,7 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
     util::ScopedPhase phase(report.phases, "push-stage");
     push_target->pull_local(store_path, report.commit);
     push_target->set_ref(stage_ref(report.key), report.commit);
-    push_target->update_summary();
+    push_target->update_summary({});
   };
   auto finish = [](StageReport& report, StageResult result,
                    std::chrono::steady_clock::time_point started) {

@@ -51,9 +51,23 @@ class LockedRepo final : public Repo {
     std::lock_guard<std::mutex> lock(m_mutex);
     return m_inner.pull_ref(url, ref);
   }
-  void update_summary() override {
+  PullResult pull_remote(const std::string& remote, const std::string& rev,
+                         bool commit_only) override {
     std::lock_guard<std::mutex> lock(m_mutex);
-    m_inner.update_summary();
+    return m_inner.pull_remote(remote, rev, commit_only);
+  }
+  void generate_static_delta(const std::optional<std::string>& from,
+                             const std::string& to) override {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_inner.generate_static_delta(from, to);
+  }
+  void sign_commit(const std::string& checksum, const GpgSigning& signing) override {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_inner.sign_commit(checksum, signing);
+  }
+  void update_summary(const GpgSigning& signing) override {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_inner.update_summary(signing);
   }
 
  private:

@@ -90,6 +90,20 @@ struct CommitInfo {
   Metadata metadata;
 };
 
+// What a pull from a remote fetched.
+struct PullResult {
+  std::string commit;
+  uint64_t bytes_transferred = 0;
+  unsigned objects_fetched = 0;
+  unsigned delta_parts_fetched = 0;  // static delta parts used instead of objects
+};
+
+// Signing with GnuPG (commits, and the summary clients verify refs with).
+struct GpgSigning {
+  std::vector<std::string> key_ids;  // none: unsigned
+  std::string homedir;               // "" for GnuPG's default
+};
+
 // One OSTree repository. Not thread-safe: one thread uses a Repo at a time (import_debs runs its
 // own threads inside).
 class Repo {
@@ -137,8 +151,24 @@ class Repo {
   // other failure (unreachable, corrupt).
   virtual std::optional<std::string> pull_ref(const std::string& url, const std::string& ref) = 0;
 
-  // Rewrites the summary file, the list of refs that clients pulling over HTTP see.
-  virtual void update_summary() = 0;
+  // Fetches `rev` (a ref, or a commit checksum) from the remote named `remote` in this
+  // repository's configuration (`ostree remote add`), verifying signatures as the remote is
+  // configured to, using static deltas when the server has them; with `commit_only`, only the
+  // commit object (its metadata: enough to see whether there is an update and what it holds).
+  // The remote's ref is updated. Throws Error naming the remote and `rev`.
+  virtual PullResult pull_remote(const std::string& remote, const std::string& rev,
+                                 bool commit_only) = 0;
+
+  // Writes a static delta to `to` from `from` (nullopt: from nothing, for first pulls), unless
+  // the repository has it.
+  virtual void generate_static_delta(const std::optional<std::string>& from,
+                                     const std::string& to) = 0;
+  // Adds a detached GPG signature to the commit with each key.
+  virtual void sign_commit(const std::string& checksum, const GpgSigning& signing) = 0;
+
+  // Rewrites the summary file, the list of refs (and static deltas) that clients pulling over
+  // HTTP see, signed with `signing`'s keys if any.
+  virtual void update_summary(const GpgSigning& signing) = 0;
 };
 
 // Opens the repository at `path`; with `create`, creates it first (in `mode_if_created`) if it

@@ -449,10 +449,80 @@ std::optional<std::string> LibostreeRepo::pull_ref(const std::string& url,
   return resolve_ref(remote + ":" + ref);
 }
 
-void LibostreeRepo::update_summary() {
+PullResult LibostreeRepo::pull_remote(const std::string& remote, const std::string& rev,
+                                      bool commit_only) {
+  GVariantBuilder builder;
+  g_variant_builder_init(&builder, G_VARIANT_TYPE("a{sv}"));
+  const char* refs[] = {rev.c_str(), nullptr};
+  g_variant_builder_add(&builder, "{s@v}", "refs",
+                        g_variant_new_variant(g_variant_new_strv(refs, -1)));
+  g_variant_builder_add(&builder, "{s@v}", "depth", g_variant_new_variant(g_variant_new_int32(0)));
+  if (commit_only)
+    g_variant_builder_add(
+        &builder, "{s@v}", "flags",
+        g_variant_new_variant(g_variant_new_int32(OSTREE_REPO_PULL_FLAGS_COMMIT_ONLY)));
+  GVariantPtr options = take_variant(g_variant_builder_end(&builder));
+  GObjectPtr<OstreeAsyncProgress> progress(ostree_async_progress_new());
+  GErrorSlot error;
+  check(ostree_repo_pull_with_options(m_repo.get(), remote.c_str(), options.get(), progress.get(),
+                                      nullptr, error),
+        error, "cannot pull {} from the remote '{}'", rev, remote);
+  ostree_async_progress_finish(progress.get());
+  PullResult result;
+  const bool is_checksum = ostree_validate_checksum_string(rev.c_str(), nullptr);
+  std::optional<std::string> commit = resolve_ref(is_checksum ? rev : remote + ":" + rev);
+  if (!commit) fail("the remote '{}' sent no commit for {}", remote, rev);
+  result.commit = *commit;
+  result.bytes_transferred = ostree_async_progress_get_uint64(progress.get(), "bytes-transferred");
+  result.objects_fetched = ostree_async_progress_get_uint(progress.get(), "fetched");
+  result.delta_parts_fetched = ostree_async_progress_get_uint(progress.get(), "fetched-delta-parts");
+  return result;
+}
+
+void LibostreeRepo::generate_static_delta(const std::optional<std::string>& from,
+                                          const std::string& to) {
+  GErrorSlot error;
+  // ostree names deltas FROM-TO, or TO alone from nothing; one already there is kept.
+  const std::string name = from ? *from + "-" + to : to;
+  GPtrArray* names = nullptr;
+  check(ostree_repo_list_static_delta_names(m_repo.get(), &names, nullptr, error), error,
+        "cannot list the static deltas of {}", m_path.string());
+  bool exists = false;
+  for (guint i = 0; i < names->len; ++i)
+    exists = exists || name == static_cast<const char*>(names->pdata[i]);
+  g_ptr_array_unref(names);
+  if (exists) return;
+  check(ostree_repo_static_delta_generate(m_repo.get(), OSTREE_STATIC_DELTA_GENERATE_OPT_MAJOR,
+                                          from ? from->c_str() : nullptr, to.c_str(), nullptr,
+                                          nullptr, nullptr, error),
+        error, "cannot write a static delta to {} in {}", to, m_path.string());
+}
+
+void LibostreeRepo::sign_commit(const std::string& checksum, const GpgSigning& signing) {
+  for (const std::string& key : signing.key_ids) {
+    GErrorSlot error;
+    if (ostree_repo_sign_commit(m_repo.get(), checksum.c_str(), key.c_str(),
+                                signing.homedir.empty() ? nullptr : signing.homedir.c_str(),
+                                nullptr, error))
+      continue;
+    // Signing twice with one key (a republished commit) is not a failure.
+    if (error.matches(G_IO_ERROR, G_IO_ERROR_EXISTS)) continue;
+    fail("cannot sign {} with the GPG key {}: {}", checksum, key, error.message());
+  }
+}
+
+void LibostreeRepo::update_summary(const GpgSigning& signing) {
   GErrorSlot error;
   check(ostree_repo_regenerate_summary(m_repo.get(), nullptr, nullptr, error), error,
         "cannot write the summary of the OSTree repository {}", m_path.string());
+  if (signing.key_ids.empty()) return;
+  std::vector<const char*> keys;
+  for (const std::string& key : signing.key_ids) keys.push_back(key.c_str());
+  keys.push_back(nullptr);
+  check(ostree_repo_add_gpg_signature_summary(
+            m_repo.get(), const_cast<const char**>(keys.data()),
+            signing.homedir.empty() ? nullptr : signing.homedir.c_str(), nullptr, error),
+        error, "cannot sign the summary of {}", m_path.string());
 }
 
 }  // namespace apt_ostree::store::ostree
