@@ -21,6 +21,9 @@ void register_rollback(CLI::App& app, Context& context);
 void register_cleanup(CLI::App& app, Context& context);
 void register_kargs(CLI::App& app, Context& context);
 void register_db(CLI::App& app, Context& context);
+void register_upgrade(CLI::App& app, Context& context);
+void register_deploy(CLI::App& app, Context& context);
+void register_rebase(CLI::App& app, Context& context);
 // Adds `lint` to the compose command (compose_lint.cc).
 void register_compose_lint(CLI::App& compose, Context& context);
 // Adds `build` to the compose command (compose_build.cc).

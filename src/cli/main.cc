@@ -28,6 +28,9 @@ constexpr Command k_commands[] = {
     {"cleanup", cli::register_cleanup},
     {"kargs", cli::register_kargs},
     {"db", cli::register_db},
+    {"upgrade", cli::register_upgrade},
+    {"deploy", cli::register_deploy},
+    {"rebase", cli::register_rebase},
 };
 
 // The command the arguments name (the first argument that is a command's name, the value of
@@ -71,7 +74,8 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : static_cast<int>(ExitCode::usage);
   } catch (const Error& e) {
-    std::fprintf(stderr, "apt-ostree: %s\n", e.what());
+    // An answer carried as an exit code (upgrade --check: nothing new) has no message.
+    if (*e.what()) std::fprintf(stderr, "apt-ostree: %s\n", e.what());
     return static_cast<int>(e.code());
   } catch (const std::exception& e) {
     std::fprintf(stderr, "apt-ostree: internal error: %s\n", e.what());

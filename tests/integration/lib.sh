@@ -30,6 +30,9 @@ _cleanup() {
   for pid in "${_cleanup_pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   for pid in "${_cleanup_pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   for mount in "${_cleanup_mounts[@]}"; do umount -l "$mount" 2>/dev/null || true; done
+  # ostree makes deployment directories immutable.
+  find "$TEST_DIR" -mindepth 5 -maxdepth 6 -type d -path '*/ostree/deploy/*/deploy/*' -prune \
+    -exec chattr -i {} + 2>/dev/null || true
   if [ -n "${KEEP_TEST_DIR:-}" ]; then echo "kept $TEST_DIR" >&2; else rm -rf "$TEST_DIR"; fi
 }
 trap _cleanup EXIT
@@ -89,6 +92,42 @@ serve_http() {
     sleep 0.05
   done
   die "the HTTP server for $dir did not start (see $log)"
+}
+
+# serve_static DIR: DIR served by nginx (a static web server, as a fleet's update server is) on a
+# free port of 127.0.0.1; sets STATIC_URL and STATIC_LOG (its access log).
+serve_static() {
+  require_tool nginx
+  local dir=$1 port conf
+  port=$(closed_port)
+  conf=$TEST_DIR/nginx.$port
+  mkdir -p "$conf"
+  cat >"$conf/nginx.conf" <<CONF
+daemon off;
+user root;
+worker_processes 1;
+pid $conf/nginx.pid;
+error_log $conf/error.log;
+events {}
+http {
+  access_log $conf/access.log;
+  default_type application/octet-stream;
+  client_body_temp_path $conf;
+  proxy_temp_path $conf;
+  fastcgi_temp_path $conf;
+  uwsgi_temp_path $conf;
+  scgi_temp_path $conf;
+  server {
+    listen 127.0.0.1:$port;
+    root $dir;
+  }
+}
+CONF
+  nginx -p "$conf" -c "$conf/nginx.conf" &
+  _cleanup_pids+=($!)
+  wait_for_port "$port" "nginx"
+  STATIC_URL=http://127.0.0.1:$port
+  STATIC_LOG=$conf/access.log
 }
 
 wait_for_port() {

@@ -32,24 +32,28 @@ bool remove_argument(std::vector<std::string>& arguments, const std::string& arg
   return true;
 }
 
+// KEY=OLD=NEW changes the one argument KEY=OLD when there is one; otherwise (root=UUID=... is
+// a value with '=' in it) every KEY=... becomes the replacement.
 void replace_argument(std::vector<std::string>& arguments, const std::string& replacement) {
   const size_t first = replacement.find('=');
   if (first == std::string::npos)
     fail("--replace {} needs KEY=VALUE or KEY=OLD=NEW", replacement);
   const std::string key = replacement.substr(0, first);
   const size_t second = replacement.find('=', first + 1);
-  bool found = false;
-  for (std::string& argument : arguments) {
-    if (key_of(argument) != key) continue;
-    if (second == std::string::npos) {
-      argument = replacement;
-      found = true;
-    } else if (argument == replacement.substr(0, second)) {
-      argument = key + "=" + replacement.substr(second + 1);
-      found = true;
+  if (second != std::string::npos) {
+    auto old = std::find(arguments.begin(), arguments.end(), replacement.substr(0, second));
+    if (old != arguments.end()) {
+      *old = key + "=" + replacement.substr(second + 1);
+      return;
     }
   }
-  if (!found) fail("the kernel argument to replace is not there: {}", replacement);
+  bool found = false;
+  for (std::string& argument : arguments)
+    if (key_of(argument) == key) {
+      argument = replacement;
+      found = true;
+    }
+  if (!found) fail("the kernel argument to replace is not there: {}", key);
 }
 
 }  // namespace

@@ -10,8 +10,9 @@ namespace apt_ostree::deploy {
 struct KernelArgumentEdits {
   std::vector<std::string> append;             // KEY or KEY=VALUE, added (repeats allowed)
   std::vector<std::string> append_if_missing;  // added unless the exact argument is there
-  std::vector<std::string> replace;            // KEY=VALUE (every KEY=... becomes it) or
-                                               // KEY=OLD=NEW (that one value changes)
+  std::vector<std::string> replace;            // KEY=OLD=NEW (that one value changes, if
+                                               // KEY=OLD is there) or KEY=VALUE (every
+                                               // KEY=... becomes it; VALUE may hold '=')
   std::vector<std::string> remove;             // KEY (the only one of that key) or KEY=VALUE
   std::vector<std::string> remove_if_present;  // as remove, but absent is not an error
   bool empty() const;

@@ -16,6 +16,7 @@ enum class ExitCode : int {
   failure = 1,        // any runtime failure (network, verification, I/O)
   usage = 2,          // bad command line or unknown package
   unsatisfiable = 3,  // the request cannot be resolved
+  no_update = 77,     // upgrade --check: nothing new (rpm-ostree's code)
 };
 
 class Error : public std::runtime_error {

@@ -492,9 +492,11 @@ void LibostreeRepo::generate_static_delta(const std::optional<std::string>& from
     exists = exists || name == static_cast<const char*>(names->pdata[i]);
   g_ptr_array_unref(names);
   if (exists) return;
+  // The parameters are required even when empty (ostree looks keys up in them).
+  GVariantPtr params = take_variant(g_variant_new_array(G_VARIANT_TYPE("{sv}"), nullptr, 0));
   check(ostree_repo_static_delta_generate(m_repo.get(), OSTREE_STATIC_DELTA_GENERATE_OPT_MAJOR,
                                           from ? from->c_str() : nullptr, to.c_str(), nullptr,
-                                          nullptr, nullptr, error),
+                                          params.get(), nullptr, error),
         error, "cannot write a static delta to {} in {}", to, m_path.string());
 }
 

@@ -1,0 +1,67 @@
+#include "lib/deploy/base_update.h"
+
+#include "lib/store/commit_object.h"
+#include "lib/util/error.h"
+
+namespace apt_ostree::deploy {
+
+namespace {
+
+// The commit `target` names in the sysroot's repository, pulled first for a remote ref.
+std::string fetch_target(store::Repo& repo, const BaseTarget& target, bool commit_only,
+                         store::PullResult& pull) {
+  Refspec refspec = split_refspec(target.refspec);
+  if (!refspec.remote.empty()) {
+    pull = repo.pull_remote(refspec.remote, target.commit.value_or(refspec.ref), commit_only);
+    return pull.commit;
+  }
+  std::optional<std::string> commit = repo.resolve_ref(target.commit.value_or(refspec.ref));
+  if (!commit)
+    fail("the sysroot's repository has no ref {}; name a REMOTE:REF to pull from", refspec.ref);
+  repo.read_commit(*commit);  // a commit checksum the repository lacks fails here, named
+  return *commit;
+}
+
+}  // namespace
+
+BaseUpdate update_base(Transaction& transaction, const BaseUpdateOptions& options) {
+  ListedDeployment base = transaction.base();
+  const std::filesystem::path repo_path = transaction.sysroot().repo_path();
+  std::unique_ptr<store::Repo> repo = store::open_repo(repo_path, store::RepoMode::bare, false);
+  BaseUpdate update;
+  store::CommitInfo current = store::read_commit_object(repo_path, base.deployment.checksum);
+  // A derived deployment's commit was built here on its base: the commit's parent.
+  update.from = base.origin.derived() ? current.parent : current.checksum;
+
+  const bool commit_only = options.mode != BaseUpdateMode::deploy;
+  update.to = fetch_target(*repo, options.target, commit_only, update.pull);
+  Origin origin = base.origin;
+  origin.refspec = options.target.refspec;
+  origin.override_commit = options.target.commit;
+  update.changed = update.to != update.from || origin.refspec != base.origin.refspec;
+  if (!update.changed) return update;
+
+  store::CommitInfo from = store::read_commit_object(repo_path, update.from);
+  store::CommitInfo to = repo->read_commit(update.to);
+  // Following a ref never goes back in time unless asked: a replayed old commit must not
+  // downgrade a fleet (deploy of a named commit is asked for explicitly).
+  if (!options.target.commit && origin.refspec == base.origin.refspec && !options.allow_downgrade &&
+      to.timestamp < from.timestamp)
+    fail("the newest commit of {} ({}) is older than the deployed one ({}); pass "
+         "--allow-downgrade to deploy it anyway",
+         origin.refspec, update.to, update.from);
+  try {
+    update.packages = diff_packages(commit_packages(from), commit_packages(to));
+  } catch (const Error&) {
+    // Commits not composed by apt-ostree have no package list: nothing to compare.
+  }
+  if (options.mode != BaseUpdateMode::deploy) return update;
+  if (base.origin.derived())
+    fail("{} has layered packages or overrides, which apt-ostree cannot re-apply on a new base "
+         "yet; `apt-ostree reset` first",
+         base.deployment.checksum);
+  update.deployed = transaction.deploy(base.deployment.osname, update.to, origin, std::nullopt);
+  return update;
+}
+
+}  // namespace apt_ostree::deploy

@@ -1,0 +1,162 @@
+# The client commands on a fake sysroot, as ostree's own tests run them without booting: commits
+# composed from the fixture repository (with a stub kernel) are published by `compose tree` into an
+# archive repository served by nginx, a sysroot made with stock `ostree admin` deploys the first,
+# and status, upgrade (--check, --preview, static deltas), db diff/list, rollback, kargs, deploy,
+# rebase and cleanup run with --sysroot; stock ostree must agree with every result. A transaction
+# waits for (or with --no-wait refuses) a held sysroot lock, and a failed pull changes nothing.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/compose-fixture.sh"
+require_tool ostree nginx
+
+recipe=$TEST_DIR/recipe
+mkdir -p "$recipe/overlay/usr/lib/modules/6.1.0-fx"
+echo "stub kernel" >"$recipe/overlay/usr/lib/modules/6.1.0-fx/vmlinuz"
+echo "stub initramfs" >"$recipe/overlay/usr/lib/modules/6.1.0-fx/initramfs.img"
+printf 'ID=debian\nPRETTY_NAME="Fixture"\n' >"$recipe/overlay/usr/lib/os-release"  # ostree titles entries
+# treefile NAME PACKAGES: one stage with the stub kernel, committed to its default ref ($ref).
+treefile() {
+  printf 'release: stable\nmirror: %s\nvariant: none\npackages: [%s]\nfiles: overlay\n' \
+    "$HTTP_URL" "$2" >"$recipe/$1.yaml"
+}
+treefile first "fx-sysroot, fx-order-app"
+treefile second "fx-sysroot, fx-order-app, fx-conffile"
+served=$TEST_DIR/served
+publish() {  # publish TREEFILE VERSION [OPTION...]: prints the commit; sets $ref
+  local out
+  out=$(run_tool --json compose tree --keyring "$FIXTURE_KEYRING" "$recipe/$1.yaml" \
+    --repo "$served" --add-metadata-string "version=$2" "${@:3}" 2>&1) || die "compose tree $1 failed (exit $?): $out"
+  ref=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["ref"])' <<<"$out")
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["commit"])' <<<"$out"
+}
+status_field() {  # status_field INDEX FIELD: a field of a deployment in status --json
+  run_tool --json status --sysroot "$sysroot" |
+    python3 -c 'import json, sys; print(json.load(sys.stdin)["deployments"][int(sys.argv[1])][sys.argv[2]])' "$1" "$2"
+}
+ostree_first() {  # the checksum of stock ostree's first deployment
+  ostree admin status --sysroot="$sysroot" | awk '$1 == "debian" || $2 == "debian" { print $NF; exit }' |
+    sed 's/\.[0-9]*$//'
+}
+first_menuentry() { grep -m1 -o "ostree=/ostree/boot[^ ]*" "$sysroot/boot/grub/grub.cfg"; }
+
+step "publish the first commit and deploy it into a sysroot made by stock ostree"
+c1=$(publish first 1)
+ref=$(ostree refs --repo="$served" | head -1)
+serve_static "$served"
+sysroot=$TEST_DIR/sysroot
+mkdir -p "$sysroot"
+ostree admin init-fs "$sysroot" >/dev/null
+ostree config --repo="$sysroot/ostree/repo" set sysroot.bootloader none
+ostree admin os-init --sysroot="$sysroot" debian >/dev/null
+ostree remote add --repo="$sysroot/ostree/repo" --no-gpg-verify fixture "$STATIC_URL"
+ostree pull --repo="$sysroot/ostree/repo" fixture "$ref" >/dev/null
+ostree admin deploy --sysroot="$sysroot" --os=debian --karg=root=UUID=feed --karg=rw \
+  "fixture:$ref" >/dev/null
+# As the ostree image layout leaves it: a grub.cfg apt-ostree keeps in step with the entries.
+mkdir -p "$sysroot/boot/grub"
+echo "# apt-ostree grub.cfg: boot-uuid=feed prefix=/boot" >"$sysroot/boot/grub/grub.cfg"
+
+step "status reads the deployment, its origin and its commit's version"
+out=$(run_tool status --sysroot "$sysroot")
+expect_contains "$out" "debian:fixture:$ref" "status"
+expect_contains "$out" "Version: 1 (" "status"
+expect_contains "$out" "Commit: $c1" "status"
+[ "$(status_field 0 role)" = current ] || die "the only deployment is not the current one"
+
+step "upgrade --check with nothing new exits 77"
+code=0
+run_tool upgrade --check --sysroot "$sysroot" >/dev/null || code=$?
+[ "$code" -eq 77 ] || die "upgrade --check exited $code, not 77, with no update"
+
+step "publish a second commit (one more package) with a static delta from the first"
+c2=$(publish second 2 --deltas 2)
+[ "$c2" != "$c1" ] || die "the second compose made no new commit"
+ls "$served/deltas" >/dev/null 2>&1 || die "compose tree --deltas wrote no static delta"
+out=$(run_tool upgrade --check --sysroot "$sysroot")
+expect_contains "$out" "Available: $c2" "upgrade --check"
+out=$(run_tool upgrade --preview --sysroot "$sysroot")
+expect_contains "$out" "Added:" "upgrade --preview"
+expect_contains "$out" "fx-conffile:all 1.0" "upgrade --preview"
+[ "$(status_field 0 checksum)" = "$c1" ] || die "--check or --preview deployed"
+
+step "upgrade pulls through the static delta and deploys; grub.cfg boots the new one first"
+: >"$STATIC_LOG"
+out=$(run_tool --json upgrade --sysroot "$sysroot")
+parts=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["delta_parts_fetched"])' <<<"$out")
+[ "$parts" -gt 0 ] || die "the upgrade fetched no static delta part: $out"
+grep -q "/deltas/" "$STATIC_LOG" || die "nginx served no delta: $(cat "$STATIC_LOG")"
+[ "$(status_field 0 checksum)" = "$c2" ] && [ "$(status_field 1 checksum)" = "$c1" ] ||
+  die "after upgrade the deployments are not [second, first]"
+[ "$(ostree_first)" = "$c2" ] || die "stock ostree does not see the upgrade first"
+ostree admin status --sysroot="$sysroot" | grep -q "Version: 2" || die "stock ostree sees no version 2"
+[ "$(first_menuentry)" = "$(status_field 0 kernel-arguments | grep -o 'ostree=[^ ]*')" ] ||
+  die "grub.cfg does not boot the new deployment first: $(cat "$sysroot/boot/grub/grub.cfg")"
+grep -q "root=UUID=feed rw" "$sysroot/boot/loader/entries/"*.conf || die "kernel arguments lost"
+
+step "db diff and db list read the commits' package lists"
+out=$(run_tool db diff --sysroot "$sysroot")
+expect_contains "$out" "Added:" "db diff"
+expect_contains "$out" "fx-conffile:all 1.0" "db diff"
+out=$(run_tool db list --sysroot "$sysroot" "$c2")
+expect_contains "$out" "fx-conffile 1.0 all" "db list"
+
+step "rollback puts the first commit first again"
+run_tool -q rollback --sysroot "$sysroot"
+[ "$(status_field 0 checksum)" = "$c1" ] || die "rollback did not put the first commit first"
+[ "$(ostree_first)" = "$c1" ] || die "stock ostree does not see the rollback"
+[ "$(first_menuentry)" = "$(status_field 0 kernel-arguments | grep -o 'ostree=[^ ]*')" ] ||
+  die "grub.cfg does not follow the rollback"
+
+step "kargs edits make a new deployment of the same commit"
+run_tool -q kargs --sysroot "$sysroot" --append quiet --replace root=UUID=beef
+out=$(run_tool kargs --sysroot "$sysroot")
+expect_contains "$out" "root=UUID=beef rw quiet" "kargs"
+[ "$(status_field 0 checksum)" = "$c1" ] || die "kargs changed the commit"
+expect_fail run_tool kargs --sysroot "$sysroot" --delete nosuch
+expect_contains "$FAIL_STDERR" "nosuch" "kargs --delete of a missing argument"
+
+step "deploy a given commit: the origin pins it"
+run_tool -q deploy --sysroot "$sysroot" "$c2"
+[ "$(status_field 0 checksum)" = "$c2" ] || die "deploy did not deploy $c2"
+[ "$(status_field 0 override-commit)" = "$c2" ] || die "the origin does not pin $c2"
+expect_contains "$(run_tool kargs --sysroot "$sysroot")" "quiet" "kargs after deploy (carried over)"
+
+step "rebase to a local ref follows it"
+ostree refs --repo="$sysroot/ostree/repo" --create=local/pinned "$c1"
+run_tool -q rebase --sysroot "$sysroot" local/pinned
+[ "$(status_field 0 origin)" = local/pinned ] && [ "$(status_field 0 checksum)" = "$c1" ] ||
+  die "rebase did not follow local/pinned"
+expect_fail run_tool rebase --sysroot "$sysroot" local/missing
+expect_contains "$FAIL_STDERR" "local/missing" "rebase to a missing ref"
+
+step "a held sysroot lock: --no-wait refuses, a waiting transaction proceeds when it ends"
+python3 - "$sysroot/ostree/lock" <<'PY' &
+import fcntl, sys, time
+with open(sys.argv[1], "a") as f:
+    fcntl.lockf(f, fcntl.LOCK_EX)
+    open(sys.argv[1] + ".held", "w").close()
+    time.sleep(2)
+PY
+holder=$!
+for _ in $(seq 100); do [ -e "$sysroot/ostree/lock.held" ] && break; sleep 0.05; done
+expect_contains "$(run_tool status --sysroot "$sysroot")" "State: busy" "status under a held lock"
+expect_fail run_tool rollback --no-wait --sysroot "$sysroot"
+expect_contains "$FAIL_STDERR" "another transaction" "rollback --no-wait"
+out=$(run_tool rollback --sysroot "$sysroot" 2>&1)
+expect_contains "$out" "waiting for another transaction" "rollback under a held lock"
+wait "$holder"
+
+step "a failed pull changes nothing"
+before=$(run_tool --json status --sysroot "$sysroot")
+ostree remote add --repo="$sysroot/ostree/repo" --no-gpg-verify gone "http://127.0.0.1:$(closed_port)"
+expect_fail run_tool rebase --sysroot "$sysroot" "gone:$ref"
+expect_contains "$FAIL_STDERR" "gone" "rebase from an unreachable remote"
+[ "$(run_tool --json status --sysroot "$sysroot")" = "$before" ] || die "a failed rebase changed the sysroot"
+
+step "cleanup -r drops the rollback deployments; stock ostree agrees"
+run_tool -q cleanup -r --sysroot "$sysroot"
+[ "$(run_tool --json status --sysroot "$sysroot" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["deployments"]))')" = 1 ] ||
+  die "cleanup -r left more than one deployment"
+[ "$(ostree admin status --sysroot="$sysroot" | grep -c '^  debian\|^\* debian')" = 1 ] ||
+  die "stock ostree sees other than one deployment after cleanup"
+
+echo "all client tests passed" >&2
