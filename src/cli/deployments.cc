@@ -55,8 +55,8 @@ void register_cleanup(CLI::App& app, Context& context) {
     std::vector<deploy::ListedDeployment> before = transaction.deployments();
     std::vector<size_t> kept =
         deploy::cleanup_order(before, options->pending, options->rollback);
-    if (kept.size() != before.size()) transaction.write_order(kept);
-    uint64_t freed = transaction.sysroot().cleanup(true);
+    uint64_t freed =
+        kept.size() != before.size() ? transaction.write_order(kept) : transaction.finish();
     report_change(context, options->client,
                   fmt::format("Removed {} deployment(s); freed {}", before.size() - kept.size(),
                               util::format_bytes(freed)));

@@ -51,7 +51,7 @@ void run_update(Context& context, const BaseOptions& options, deploy::BaseUpdate
   else if (options.check) update_options.mode = deploy::BaseUpdateMode::check;
   update_options.allow_downgrade = options.allow_downgrade;
   deploy::Transaction transaction = open_transaction(options.client, context);
-  deploy::BaseUpdate update = deploy::update_base(transaction, update_options);
+  deploy::BaseUpdate update = deploy::update_base(transaction, update_options, context.phases);
   if (context.json) {
     std::fputs((update_json(update).dump(2) + "\n").c_str(), stdout);
   } else if (!context.quiet) {
@@ -66,6 +66,7 @@ void run_update(Context& context, const BaseOptions& options, deploy::BaseUpdate
         std::printf("Run \"systemctl reboot\" to start a reboot.\n");
     }
   }
+  context.report_phases();
   if (!update.changed && update_options.mode != deploy::BaseUpdateMode::deploy)
     throw Error("", ExitCode::no_update);
 }

@@ -94,40 +94,13 @@ serve_http() {
   die "the HTTP server for $dir did not start (see $log)"
 }
 
-# serve_static DIR: DIR served by nginx (a static web server, as a fleet's update server is) on a
-# free port of 127.0.0.1; sets STATIC_URL and STATIC_LOG (its access log).
+# serve_static DIR: DIR served by nginx (tests/lib/static-server.sh) on a free port of 127.0.0.1;
+# sets STATIC_URL and STATIC_LOG (its access log).
 serve_static() {
   require_tool nginx
-  local dir=$1 port conf
-  port=$(closed_port)
-  conf=$TEST_DIR/nginx.$port
-  mkdir -p "$conf"
-  cat >"$conf/nginx.conf" <<CONF
-daemon off;
-user root;
-worker_processes 1;
-pid $conf/nginx.pid;
-error_log $conf/error.log;
-events {}
-http {
-  access_log $conf/access.log;
-  default_type application/octet-stream;
-  client_body_temp_path $conf;
-  proxy_temp_path $conf;
-  fastcgi_temp_path $conf;
-  uwsgi_temp_path $conf;
-  scgi_temp_path $conf;
-  server {
-    listen 127.0.0.1:$port;
-    root $dir;
-  }
-}
-CONF
-  nginx -p "$conf" -c "$conf/nginx.conf" &
-  _cleanup_pids+=($!)
-  wait_for_port "$port" "nginx"
-  STATIC_URL=http://127.0.0.1:$port
-  STATIC_LOG=$conf/access.log
+  source "$APT_OSTREE_SOURCE_DIR/tests/lib/static-server.sh"
+  static_server_start "$1" "$TEST_DIR/nginx.$RANDOM" || die "nginx did not start for $1"
+  _cleanup_pids+=("$STATIC_PID")
 }
 
 wait_for_port() {

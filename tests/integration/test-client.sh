@@ -152,6 +152,34 @@ expect_fail run_tool rebase --sysroot "$sysroot" "gone:$ref"
 expect_contains "$FAIL_STDERR" "gone" "rebase from an unreachable remote"
 [ "$(run_tool --json status --sysroot "$sysroot")" = "$before" ] || die "a failed rebase changed the sysroot"
 
+step "an upgrade killed (SIGKILL) at any point leaves a bootable sysroot; the next one completes"
+# Every boot entry and every GRUB menu entry must reach a deployment directory.
+check_bootable() {
+  local argument
+  ostree admin status --sysroot="$sysroot" >/dev/null || die "stock ostree cannot read the sysroot $1"
+  run_tool status --sysroot "$sysroot" >/dev/null || die "status cannot read the sysroot $1"
+  for argument in $(grep -ho 'ostree=[^ ]*' "$sysroot/boot/loader/entries/"*.conf "$sysroot/boot/grub/grub.cfg"); do
+    [ -d "$sysroot${argument#ostree=}" ] || die "$argument leads nowhere $1"
+  done
+}
+run_tool -q rebase --sysroot "$sysroot" "fixture:$ref"
+treefile=second  # the ref's commit now; each publish below alternates the content
+for delay in 0.05 0.2 0.4; do
+  if [ "$treefile" = second ]; then treefile=first; else treefile=second; fi
+  next=$(publish "$treefile" "next")
+  run_tool -q upgrade --sysroot "$sysroot" &
+  upgrader=$!
+  sleep "$delay"
+  kill -KILL "$upgrader" 2>/dev/null || true
+  wait "$upgrader" 2>/dev/null || true
+  check_bootable "after a SIGKILL ${delay}s into an upgrade"
+  run_tool -q upgrade --sysroot "$sysroot"
+  check_bootable "after the upgrade that followed a killed one"
+  [ "$(status_field 0 checksum)" = "$next" ] || die "the upgrade after a killed one did not deploy $next"
+  [ "$(first_menuentry)" = "$(status_field 0 kernel-arguments | grep -o 'ostree=[^ ]*')" ] ||
+    die "grub.cfg does not boot the upgrade after a killed one"
+done
+
 step "cleanup -r drops the rollback deployments; stock ostree agrees"
 run_tool -q cleanup -r --sysroot "$sysroot"
 [ "$(run_tool --json status --sysroot "$sysroot" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["deployments"]))')" = 1 ] ||

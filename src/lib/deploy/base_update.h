@@ -9,6 +9,7 @@
 
 #include "lib/deploy/package_diff.h"
 #include "lib/deploy/transaction.h"
+#include "lib/util/timer.h"
 
 namespace apt_ostree::deploy {
 
@@ -39,6 +40,8 @@ struct BaseUpdate {
 };
 
 // Throws Error naming the remote, ref or commit that failed; the sysroot is unchanged then.
-BaseUpdate update_base(Transaction& transaction, const BaseUpdateOptions& options);
+// `phases` receives the time of each step (pull, deploy).
+BaseUpdate update_base(Transaction& transaction, const BaseUpdateOptions& options,
+                       util::PhaseLog& phases);
 
 }  // namespace apt_ostree::deploy

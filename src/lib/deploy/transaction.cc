@@ -10,7 +10,13 @@ namespace apt_ostree::deploy {
 Transaction::Transaction(const TransactionOptions& options)
     : m_path(options.sysroot), m_sysroot(store::open_sysroot(options.sysroot, false)) {
   m_lock = store::SysrootLock::try_acquire(*m_sysroot);
-  if (m_lock) return;
+  if (!m_lock) wait_for_lock(options);
+  // A transaction killed between ostree's swap of the boot entries and the boot loader's
+  // configuration left the latter behind: bring it in line before changing anything.
+  refresh_grub_config(m_path);
+}
+
+void Transaction::wait_for_lock(const TransactionOptions& options) {
   if (!options.wait)
     fail("another transaction holds the sysroot {} (ostree/lock); try again when it ends",
          m_path.string());
@@ -36,11 +42,14 @@ store::Deployment Transaction::deploy(const std::string& osname, const std::stri
   return deployed;
 }
 
-void Transaction::write_order(const std::vector<size_t>& order) {
+uint64_t Transaction::write_order(const std::vector<size_t>& order) {
   m_sysroot->write_order(order);
-  finish();
+  return finish();
 }
 
-void Transaction::finish() { refresh_grub_config(m_path); }
+uint64_t Transaction::finish(bool prune) {
+  refresh_grub_config(m_path);
+  return m_sysroot->cleanup(prune);
+}
 
 }  // namespace apt_ostree::deploy

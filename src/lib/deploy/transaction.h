@@ -1,7 +1,9 @@
 // A change to a sysroot: the sysroot opened through the store module with ostree's sysroot lock
 // held for the transaction's lifetime, so a concurrent apt-ostree, rpm-ostree or ostree waits (or,
-// with `wait` off, this one fails at once). Every change ends with finish(), which brings the
-// boot loader's configuration in line with the boot entries ostree swapped in.
+// with `wait` off, this one fails at once). Every change ends with finish(): the boot loader's
+// configuration follows the boot entries ostree swapped in, and only then are the previous
+// entries and dropped deployments deleted. A transaction killed at any point leaves a sysroot
+// that boots its old or its new default; the next one repairs the boot loader's configuration.
 #pragma once
 
 #include <filesystem>
@@ -40,12 +42,17 @@ class Transaction {
   store::Deployment deploy(const std::string& osname, const std::string& commit,
                            const Origin& origin,
                            std::optional<std::vector<std::string>> kernel_arguments);
-  // Rewrites the deployments in `order` (indexes into deployments()). Then finish().
-  void write_order(const std::vector<size_t>& order);
-  // Rewrites the boot loader configuration if apt-ostree manages it (lib/deploy/grub_config.h).
-  void finish();
+  // Rewrites the deployments in `order` (indexes into deployments()). Then finish(), whose
+  // pruned bytes it returns.
+  uint64_t write_order(const std::vector<size_t>& order);
+  // Rewrites the boot loader configuration if apt-ostree manages it (lib/deploy/grub_config.h),
+  // then deletes what no deployment uses (with `prune`, repository objects too). Returns the
+  // bytes pruned.
+  uint64_t finish(bool prune = true);
 
  private:
+  void wait_for_lock(const TransactionOptions& options);
+
   std::filesystem::path m_path;
   std::unique_ptr<store::Sysroot> m_sysroot;
   std::optional<store::SysrootLock> m_lock;  // released before the sysroot closes

@@ -47,6 +47,7 @@ void install_ostree_boot(const fs::path& sysroot, const DiskPlan& plan,
                                std::vector<std::string>{
                                    fmt::format("root=UUID={}", root.filesystem_uuid), "rw",
                                    "console=tty0", "console=ttyS0,115200n8"}});
+    target->cleanup(false);
   } catch (...) {
     // ostree makes deployments immutable; the work tree must stay removable.
     for (const fs::path& dir : deployment_dirs(sysroot)) util::clear_immutable(dir);

@@ -53,9 +53,12 @@ class Sysroot {
   // kernel and initramfs under /boot/ostree); /etc carries over from the stateroot's current
   // deployment. Keeps the booted deployment and the stateroot's current one, drops the others,
   // as rpm-ostree does: a new deployment replaces a pending one. Returns it.
+  // Like write_order, it swaps the boot entries but deletes nothing: the previous boot entry
+  // set and dropped deployments stay (still bootable) until cleanup(), so a boot loader
+  // configuration made from the entries can follow in between.
   virtual Deployment deploy(const DeployOptions& options) = 0;
   // Writes the deployments in a new order, as indexes into deployments(): the first boots by
-  // default; deployments left out are removed (their directories deleted).
+  // default; deployments left out are dropped (deleted by cleanup()).
   virtual void write_order(const std::vector<size_t>& order) = 0;
   // Deletes what no deployment uses any more: old boot entry sets, deployment directories and,
   // with `prune`, repository objects no ref or deployment reaches. Returns the bytes freed.

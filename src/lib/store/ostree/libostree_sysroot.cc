@@ -135,7 +135,7 @@ Deployment LibostreeSysroot::deploy(const DeployOptions& options) {
   GObjectPtr<OstreeDeployment> deployment(created);
   check(ostree_sysroot_simple_write_deployment(
             m_sysroot.get(), options.osname.c_str(), deployment.get(), merge.get(),
-            OSTREE_SYSROOT_SIMPLE_WRITE_DEPLOYMENT_FLAGS_NONE, nullptr, error),
+            OSTREE_SYSROOT_SIMPLE_WRITE_DEPLOYMENT_FLAGS_NO_CLEAN, nullptr, error),
         error, "cannot write the boot entries of {} in {}", options.commit, m_path.string());
   reload();
   return describe(deployment.get());
@@ -154,7 +154,10 @@ void LibostreeSysroot::write_order(const std::vector<size_t>& order) {
   }
   g_ptr_array_unref(current);
   GErrorSlot error;
-  const bool written = ostree_sysroot_write_deployments(m_sysroot.get(), ordered, nullptr, error);
+  OstreeSysrootWriteDeploymentsOpts options{};
+  options.do_postclean = FALSE;  // cleanup() is called after the boot loader follows
+  const bool written = ostree_sysroot_write_deployments_with_options(m_sysroot.get(), ordered,
+                                                                     &options, nullptr, error);
   g_ptr_array_unref(ordered);
   check(written, error, "cannot write the deployments of {}", m_path.string());
   reload();
