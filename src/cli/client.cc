@@ -6,18 +6,20 @@
 
 namespace apt_ostree::cli {
 
-deploy::Transaction open_transaction(const ClientOptions& options, const Context& context) {
+deploy::Transaction open_transaction(const ClientOptions& options, Context& context) {
   deploy::TransactionOptions transaction;
   transaction.sysroot = options.sysroot;
   transaction.wait = !options.no_wait;
   transaction.on_wait = [&context](const std::string& message) {
     if (!context.quiet) std::fprintf(stderr, "apt-ostree: %s\n", message.c_str());
   };
+  transaction.phases = &context.phases;
   return deploy::Transaction(transaction);
 }
 
 void report_change(const Context& context, const ClientOptions& options,
                    const std::string& summary) {
+  context.report_phases();
   if (context.json) {
     std::string out = deploy::status_json(deploy::read_status(options.sysroot)).dump(2) + "\n";
     std::fwrite(out.data(), 1, out.size(), stdout);

@@ -10,7 +10,7 @@
 namespace apt_ostree::cli {
 
 // The sysroot's transaction; waits with a message on stderr unless --no-wait.
-deploy::Transaction open_transaction(const ClientOptions& options, const Context& context);
+deploy::Transaction open_transaction(const ClientOptions& options, Context& context);
 
 // Prints `summary` (or, with --json, the sysroot's new status) and, on the running system, the
 // reminder that the change applies at the next boot.

@@ -51,7 +51,7 @@ void run_update(Context& context, const BaseOptions& options, deploy::BaseUpdate
   else if (options.check) update_options.mode = deploy::BaseUpdateMode::check;
   update_options.allow_downgrade = options.allow_downgrade;
   deploy::Transaction transaction = open_transaction(options.client, context);
-  deploy::BaseUpdate update = deploy::update_base(transaction, update_options, context.phases);
+  deploy::BaseUpdate update = deploy::update_base(transaction, update_options);
   if (context.json) {
     std::fputs((update_json(update).dump(2) + "\n").c_str(), stdout);
   } else if (!context.quiet) {

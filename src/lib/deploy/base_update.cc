@@ -24,8 +24,7 @@ std::string fetch_target(store::Repo& repo, const BaseTarget& target, bool commi
 
 }  // namespace
 
-BaseUpdate update_base(Transaction& transaction, const BaseUpdateOptions& options,
-                       util::PhaseLog& phases) {
+BaseUpdate update_base(Transaction& transaction, const BaseUpdateOptions& options) {
   ListedDeployment base = transaction.base();
   const std::filesystem::path repo_path = transaction.sysroot().repo_path();
   std::unique_ptr<store::Repo> repo = store::open_repo(repo_path, store::RepoMode::bare, false);
@@ -36,7 +35,8 @@ BaseUpdate update_base(Transaction& transaction, const BaseUpdateOptions& option
 
   const bool commit_only = options.mode != BaseUpdateMode::deploy;
   {
-    util::ScopedPhase phase(phases, commit_only ? "pull the commit object" : "pull");
+    util::ScopedPhase phase(transaction.phases(),
+                            commit_only ? "pull the commit object" : "pull");
     update.to = fetch_target(*repo, options.target, commit_only, update.pull);
   }
   Origin origin = base.origin;
@@ -64,7 +64,6 @@ BaseUpdate update_base(Transaction& transaction, const BaseUpdateOptions& option
     fail("{} has layered packages or overrides, which apt-ostree cannot re-apply on a new base "
          "yet; `apt-ostree reset` first",
          base.deployment.checksum);
-  util::ScopedPhase phase(phases, "deploy");
   update.deployed = transaction.deploy(base.deployment.osname, update.to, origin, std::nullopt);
   return update;
 }

@@ -9,7 +9,6 @@
 
 #include "lib/deploy/package_diff.h"
 #include "lib/deploy/transaction.h"
-#include "lib/util/timer.h"
 
 namespace apt_ostree::deploy {
 
@@ -40,8 +39,7 @@ struct BaseUpdate {
 };
 
 // Throws Error naming the remote, ref or commit that failed; the sysroot is unchanged then.
-// `phases` receives the time of each step (pull, deploy).
-BaseUpdate update_base(Transaction& transaction, const BaseUpdateOptions& options,
-                       util::PhaseLog& phases);
+// The transaction's phases receive the time of each step.
+BaseUpdate update_base(Transaction& transaction, const BaseUpdateOptions& options);
 
 }  // namespace apt_ostree::deploy

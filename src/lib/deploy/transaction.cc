@@ -8,7 +8,9 @@
 namespace apt_ostree::deploy {
 
 Transaction::Transaction(const TransactionOptions& options)
-    : m_path(options.sysroot), m_sysroot(store::open_sysroot(options.sysroot, false)) {
+    : m_phases(options.phases ? *options.phases : m_own_phases),
+      m_path(options.sysroot),
+      m_sysroot(store::open_sysroot(options.sysroot, false)) {
   m_lock = store::SysrootLock::try_acquire(*m_sysroot);
   if (!m_lock) wait_for_lock(options);
   // A transaction killed between ostree's swap of the boot entries and the boot loader's
@@ -36,19 +38,30 @@ ListedDeployment Transaction::base() const {
 store::Deployment Transaction::deploy(const std::string& osname, const std::string& commit,
                                       const Origin& origin,
                                       std::optional<std::vector<std::string>> kernel_arguments) {
-  store::Deployment deployed =
-      m_sysroot->deploy({osname, commit, serialize_origin(origin), std::move(kernel_arguments)});
+  store::Deployment deployed;
+  {
+    util::ScopedPhase phase(m_phases, "deploy");
+    deployed = m_sysroot->deploy(
+        {osname, commit, serialize_origin(origin), std::move(kernel_arguments)});
+  }
   finish();
   return deployed;
 }
 
 uint64_t Transaction::write_order(const std::vector<size_t>& order) {
-  m_sysroot->write_order(order);
+  {
+    util::ScopedPhase phase(m_phases, "write the deployments");
+    m_sysroot->write_order(order);
+  }
   return finish();
 }
 
 uint64_t Transaction::finish(bool prune) {
-  refresh_grub_config(m_path);
+  {
+    util::ScopedPhase phase(m_phases, "boot loader");
+    refresh_grub_config(m_path);
+  }
+  util::ScopedPhase phase(m_phases, prune ? "clean up and prune" : "clean up");
   return m_sysroot->cleanup(prune);
 }
 

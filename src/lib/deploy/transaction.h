@@ -15,6 +15,7 @@
 
 #include "lib/deploy/deployment_list.h"
 #include "lib/store/sysroot.h"
+#include "lib/util/timer.h"
 
 namespace apt_ostree::deploy {
 
@@ -23,13 +24,19 @@ struct TransactionOptions {
   bool wait = true;  // false: fail at once if another process holds the lock
   // Told once, before waiting for another process's transaction.
   std::function<void(const std::string& message)> on_wait;
+  // Receives the time of each step (deploy, boot loader, clean up); may be null.
+  util::PhaseLog* phases = nullptr;
 };
 
 class Transaction {
  public:
   explicit Transaction(const TransactionOptions& options);
+  // Not moved: the phase log may be its own (returned by value, it is constructed in place).
+  Transaction(Transaction&&) = delete;
+  Transaction& operator=(Transaction&&) = delete;
 
   store::Sysroot& sysroot() { return *m_sysroot; }
+  util::PhaseLog& phases() { return m_phases; }
   const std::filesystem::path& path() const { return m_path; }
   // The deployments now (the lock keeps them so until the transaction changes them).
   std::vector<ListedDeployment> deployments() const { return list_deployments(m_path); }
@@ -53,6 +60,8 @@ class Transaction {
  private:
   void wait_for_lock(const TransactionOptions& options);
 
+  util::PhaseLog m_own_phases;  // when the options give none
+  util::PhaseLog& m_phases;
   std::filesystem::path m_path;
   std::unique_ptr<store::Sysroot> m_sysroot;
   std::optional<store::SysrootLock> m_lock;  // released before the sysroot closes
