@@ -80,7 +80,13 @@ StageImage write_stage_image(const compose::Recipe& recipe, const compose::Stage
     std::unique_ptr<store::Repo> repo =
         store::open_repo(sysroot->repo_path(), store::RepoMode::bare, false);
     Published published = publish_stage(recipe, stage, report, store, *repo, context, {});
-    options.ostree = {stateroot_of(stage.ref), published.commit, stage.ref};
+    // With a remote, the origin follows REMOTE:REF, so the device upgrades from it.
+    std::string refspec = stage.ref;
+    if (spec.remote) {
+      repo->add_remote(spec.remote->name, spec.remote->url, spec.remote->keyring);
+      refspec = spec.remote->name + ":" + stage.ref;
+    }
+    options.ostree = {stateroot_of(stage.ref), published.commit, refspec};
   } else {
     // Hardlinks to the store suffice: the filesystems are made from the tree, which is never
     // written in place (fstab is replaced by a rename). Paths that share a store object get

@@ -38,6 +38,10 @@ expect_contains "$(cat "$deployment/etc/fstab")" "UUID=$root_uuid	/	ext4" "the d
 grub=$(cat "$TEST_DIR/root/boot/grub/grub.cfg")
 expect_contains "$grub" "root=UUID=$root_uuid" "grub.cfg"
 expect_contains "$grub" "ostree=/ostree/boot.1/debian/" "grub.cfg"
+# The client reads the image's sysroot as stock ostree does, and the commit's package list.
+ours=$(run_tool status --sysroot "$TEST_DIR/root")
+expect_contains "$ours" "debian:debian/bookworm/amd64/ostree" "apt-ostree status"
+expect_contains "$(run_tool db list --sysroot "$TEST_DIR/root")" "  ostree-boot " "apt-ostree db list"
 umount "$TEST_DIR/root"
 rm -f "$raw" "$TEST_DIR/root.part"
 

@@ -559,3 +559,17 @@ TEST_F(StoreRepoTest, ModulePathFromTheEnvironment) {
 }
 
 }  // namespace
+
+// The remote an image's sysroot follows: in the configuration as `ostree remote add` writes it.
+TEST_F(StoreRepoTest, AddsARemote) {
+  m_repo->add_remote("debian", "https://updates.example.org/debian", "");
+  std::string config = util::read_file(m_dir / "repo/config");
+  EXPECT_NE(config.find("[remote \"debian\"]"), std::string::npos) << config;
+  EXPECT_NE(config.find("url=https://updates.example.org/debian"), std::string::npos) << config;
+  EXPECT_NE(config.find("gpg-verify=false"), std::string::npos) << config;
+  m_repo->add_remote("debian", "https://mirror.example.org/debian", "");  // replaced
+  config = util::read_file(m_dir / "repo/config");
+  EXPECT_EQ(config.find("updates.example.org"), std::string::npos) << config;
+  EXPECT_THROW(m_repo->add_remote("signed", "https://x.example.org/", (m_dir / "nope.gpg").string()),
+               Error);
+}

@@ -141,3 +141,26 @@ TEST(TreefileImage, RaspberryPiLayoutNeedsMsdosAndTheFirmwareFirst) {
             "t.yaml:3: layout 'ostree' needs a vfat partition mounted at /boot/efi (the EFI "
             "system partition)");
 }
+
+TEST(TreefileImage, OstreeRemote) {
+  image::ImageSpec spec = read(
+      "image:\n  layout: ostree\n  remote: https://updates.example.org/debian\n"
+      "  remote-name: debian\n");
+  ASSERT_TRUE(spec.remote);
+  EXPECT_EQ(spec.remote->name, "debian");
+  EXPECT_EQ(spec.remote->url, "https://updates.example.org/debian");
+  EXPECT_EQ(spec.remote->keyring, "");
+  EXPECT_FALSE(read("image:\n  layout: ostree\n").remote);
+  EXPECT_NE(error_of("image:\n  layout: pc\n  remote: https://x/\n").find("layout: ostree"),
+            std::string::npos);
+  EXPECT_NE(error_of("image:\n  layout: ostree\n  remote: ftp://x/\n").find("ftp://x/"),
+            std::string::npos);
+  EXPECT_NE(error_of("image:\n  layout: ostree\n  remote: https://x/\n  remote-name: a:b\n")
+                .find("a:b"),
+            std::string::npos);
+  EXPECT_NE(error_of("image:\n  layout: ostree\n  remote: https://x/\n  remote-keyring: nope.gpg\n")
+                .find("nope.gpg"),
+            std::string::npos);
+  EXPECT_NE(error_of("image:\n  layout: ostree\n  remote-name: debian\n").find("remote: URL"),
+            std::string::npos);
+}

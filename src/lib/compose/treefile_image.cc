@@ -16,8 +16,9 @@ namespace apt_ostree::compose {
 
 namespace {
 
-constexpr std::string_view k_image_keys[] = {"layout",      "table", "alignment",
-                                             "compression", "level", "partitions"};
+constexpr std::string_view k_image_keys[] = {"layout",     "table",       "alignment",
+                                             "compression", "level",     "partitions",
+                                             "remote",     "remote-name", "remote-keyring"};
 constexpr std::string_view k_partition_keys[] = {"name", "filesystem", "mount",
                                                  "size", "free",       "label"};
 
@@ -125,6 +126,32 @@ void check_partitions(const image::ImageSpec& spec, const Location& where) {
                                       spec.partitions.size()));
 }
 
+// remote: URL (http, https or file), remote-name: NAME, remote-keyring: FILE (relative to the
+// treefile).
+void read_remote_key(image::OstreeRemote& remote, const std::string& key,
+                     const Located<std::string>& text, const std::string& treefile) {
+  if (key == "remote") {
+    if (!text.value.starts_with("http://") && !text.value.starts_with("https://") &&
+        !text.value.starts_with("file://"))
+      treefile_error(text.where, fmt::format("remote '{}' is not an http://, https:// or file:// "
+                                             "URL",
+                                             text.value));
+    remote.url = text.value;
+  } else if (key == "remote-name") {
+    if (text.value.empty() || text.value.find_first_of(":/ ") != std::string::npos)
+      treefile_error(text.where, fmt::format("remote-name '{}' is not a remote's name (no ':', "
+                                             "'/' or spaces)",
+                                             text.value));
+    remote.name = text.value;
+  } else {
+    std::filesystem::path keyring = text.value;
+    if (keyring.is_relative()) keyring = std::filesystem::path(treefile).parent_path() / keyring;
+    if (!std::filesystem::is_regular_file(keyring))
+      treefile_error(text.where, fmt::format("remote-keyring {} is not a file", keyring.string()));
+    remote.keyring = keyring.string();
+  }
+}
+
 }  // namespace
 
 image::ImageSpec read_image(const YAML::Node& value, const Location& where) {
@@ -133,7 +160,9 @@ image::ImageSpec read_image(const YAML::Node& value, const Location& where) {
                                       "not {}",
                                       node_kind(value)));
   image::ImageSpec spec;
-  std::optional<Location> partitions_where, level_where, table_where, alignment_where;
+  std::optional<Location> partitions_where, level_where, table_where, alignment_where,
+      remote_where;
+  image::OstreeRemote remote;
   for_each_entry(
       value, where.file, "key",
       [&](const std::string& key, const Location& at, const YAML::Node& node) {
@@ -148,6 +177,11 @@ image::ImageSpec read_image(const YAML::Node& value, const Location& where) {
           return;
         }
         Located<std::string> text = read_scalar(node, at, key);
+        if (key == "remote" || key == "remote-name" || key == "remote-keyring") {
+          read_remote_key(remote, key, text, where.file);
+          if (key == "remote") remote_where = at;
+          return;
+        }
         if (key == "layout") {
           auto layout = image::parse_layout(text.value);
           if (!layout)
@@ -191,6 +225,14 @@ image::ImageSpec read_image(const YAML::Node& value, const Location& where) {
                                                *spec.level,
                                                image::compression_name(spec.compression), lowest,
                                                highest));
+  }
+  if (!remote.url.empty()) {
+    if (spec.layout != image::Layout::ostree)
+      treefile_error(*remote_where, "key 'remote' needs 'layout: ostree' (the deployment's "
+                                    "origin follows it)");
+    spec.remote = remote;
+  } else if (remote.name != "origin" || !remote.keyring.empty()) {
+    treefile_error(where, "keys 'remote-name' and 'remote-keyring' need 'remote: URL'");
   }
   if (spec.partitions.empty()) spec.partitions = image::default_partitions(spec.layout);
   const bool uefi = spec.layout == image::Layout::pc || spec.layout == image::Layout::ostree;

@@ -38,6 +38,13 @@ struct PartitionSpec {
   std::string label;  // the filesystem label; the name unless set
 };
 
+// Layout ostree: the remote the deployment's origin follows, so the device upgrades from it.
+struct OstreeRemote {
+  std::string name = "origin";
+  std::string url;
+  std::string keyring;  // an OpenPGP keyring signatures are verified with; "" for none
+};
+
 struct ImageSpec {
   Layout layout = Layout::none;
   PartitionTable table = PartitionTable::gpt;
@@ -45,6 +52,7 @@ struct ImageSpec {
   Compression compression = Compression::gz;
   std::optional<int> level;  // the format's default when unset
   std::vector<PartitionSpec> partitions;
+  std::optional<OstreeRemote> remote;
 
   // The partition mounted at "/" (the parser makes sure there is one).
   const PartitionSpec& root() const;

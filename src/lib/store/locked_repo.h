@@ -51,6 +51,11 @@ class LockedRepo final : public Repo {
     std::lock_guard<std::mutex> lock(m_mutex);
     return m_inner.pull_ref(url, ref);
   }
+  void add_remote(const std::string& name, const std::string& url,
+                  const std::string& keyring) override {
+    std::lock_guard<std::mutex> lock(m_mutex);
+    m_inner.add_remote(name, url, keyring);
+  }
   PullResult pull_remote(const std::string& remote, const std::string& rev,
                          bool commit_only) override {
     std::lock_guard<std::mutex> lock(m_mutex);

@@ -151,6 +151,12 @@ class Repo {
   // other failure (unreachable, corrupt).
   virtual std::optional<std::string> pull_ref(const std::string& url, const std::string& ref) = 0;
 
+  // Adds (or replaces) the remote `name` at `url` in this repository's configuration, as `ostree
+  // remote add` does. With `keyring` (an OpenPGP keyring file) its keys are imported and
+  // signatures verified on every pull; without, none are.
+  virtual void add_remote(const std::string& name, const std::string& url,
+                          const std::string& keyring) = 0;
+
   // Fetches `rev` (a ref, or a commit checksum) from the remote named `remote` in this
   // repository's configuration (`ostree remote add`), verifying signatures as the remote is
   // configured to, using static deltas when the server has them; with `commit_only`, only the

@@ -449,6 +449,30 @@ std::optional<std::string> LibostreeRepo::pull_ref(const std::string& url,
   return resolve_ref(remote + ":" + ref);
 }
 
+void LibostreeRepo::add_remote(const std::string& name, const std::string& url,
+                               const std::string& keyring) {
+  GVariantBuilder builder;
+  g_variant_builder_init(&builder, G_VARIANT_TYPE("a{sv}"));
+  const gboolean verify = !keyring.empty();
+  for (const char* key : {"gpg-verify", "gpg-verify-summary"})
+    g_variant_builder_add(&builder, "{s@v}", key,
+                          g_variant_new_variant(g_variant_new_boolean(verify)));
+  GVariantPtr options = take_variant(g_variant_builder_end(&builder));
+  GErrorSlot error;
+  check(ostree_repo_remote_change(m_repo.get(), nullptr, OSTREE_REPO_REMOTE_CHANGE_REPLACE,
+                                  name.c_str(), url.c_str(), options.get(), nullptr, error),
+        error, "cannot add the remote '{}' ({}) to {}", name, url, m_path.string());
+  if (keyring.empty()) return;
+  GObjectPtr<GFile> file(g_file_new_for_path(keyring.c_str()));
+  GObjectPtr<GInputStream> stream(G_INPUT_STREAM(g_file_read(file.get(), nullptr, error)));
+  check(stream != nullptr, error, "cannot read the keyring {}", keyring);
+  guint imported = 0;
+  check(ostree_repo_remote_gpg_import(m_repo.get(), name.c_str(), stream.get(), nullptr,
+                                      &imported, nullptr, error),
+        error, "cannot import the keyring {} for the remote '{}'", keyring, name);
+  if (imported == 0) fail("the keyring {} holds no key for the remote '{}'", keyring, name);
+}
+
 PullResult LibostreeRepo::pull_remote(const std::string& remote, const std::string& rev,
                                       bool commit_only) {
   GVariantBuilder builder;

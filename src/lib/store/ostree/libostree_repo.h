@@ -27,6 +27,8 @@ class LibostreeRepo final : public Repo {
   CommitInfo read_commit(std::string_view rev) override;
   void pull_local(const std::filesystem::path& source, const std::string& checksum) override;
   std::optional<std::string> pull_ref(const std::string& url, const std::string& ref) override;
+  void add_remote(const std::string& name, const std::string& url,
+                  const std::string& keyring) override;
   PullResult pull_remote(const std::string& remote, const std::string& rev,
                          bool commit_only) override;
   void generate_static_delta(const std::optional<std::string>& from,
