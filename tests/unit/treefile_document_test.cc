@@ -105,7 +105,7 @@ TEST_F(TreefileDocumentTest, UnknownKeysSuggestTheClosest) {
             "'variables'?)");
   EXPECT_EQ(error_of_text("release: bookworm\nimage:\n  size: 2G\n"),
             "3: key 'size' is not an image key (one of layout, table, alignment, compression, "
-            "level, partitions)");
+            "level, partitions, remote, remote-name, remote-keyring)");
   EXPECT_EQ(error_of_text("stages:\n  base:\n    image:\n      table: gpt\n"),
             "3: key 'image' belongs at the top level of a treefile, not in a stage");
 }

@@ -63,13 +63,17 @@ class Transaction {
 };
 
 // Pull options for one ref or commit, without its parents.
-GVariantPtr pull_options(const std::string& rev) {
+// One rev, no history (depth 0); `flags` are OstreeRepoPullFlags.
+GVariantPtr pull_options(const std::string& rev, int flags = OSTREE_REPO_PULL_FLAGS_NONE) {
   GVariantBuilder builder;
   g_variant_builder_init(&builder, G_VARIANT_TYPE("a{sv}"));
   const char* refs[] = {rev.c_str(), nullptr};
   g_variant_builder_add(&builder, "{s@v}", "refs",
                         g_variant_new_variant(g_variant_new_strv(refs, -1)));
   g_variant_builder_add(&builder, "{s@v}", "depth", g_variant_new_variant(g_variant_new_int32(0)));
+  if (flags != OSTREE_REPO_PULL_FLAGS_NONE)
+    g_variant_builder_add(&builder, "{s@v}", "flags",
+                          g_variant_new_variant(g_variant_new_int32(flags)));
   return take_variant(g_variant_builder_end(&builder));
 }
 
@@ -475,17 +479,8 @@ void LibostreeRepo::add_remote(const std::string& name, const std::string& url,
 
 PullResult LibostreeRepo::pull_remote(const std::string& remote, const std::string& rev,
                                       bool commit_only) {
-  GVariantBuilder builder;
-  g_variant_builder_init(&builder, G_VARIANT_TYPE("a{sv}"));
-  const char* refs[] = {rev.c_str(), nullptr};
-  g_variant_builder_add(&builder, "{s@v}", "refs",
-                        g_variant_new_variant(g_variant_new_strv(refs, -1)));
-  g_variant_builder_add(&builder, "{s@v}", "depth", g_variant_new_variant(g_variant_new_int32(0)));
-  if (commit_only)
-    g_variant_builder_add(
-        &builder, "{s@v}", "flags",
-        g_variant_new_variant(g_variant_new_int32(OSTREE_REPO_PULL_FLAGS_COMMIT_ONLY)));
-  GVariantPtr options = take_variant(g_variant_builder_end(&builder));
+  GVariantPtr options = pull_options(
+      rev, commit_only ? OSTREE_REPO_PULL_FLAGS_COMMIT_ONLY : OSTREE_REPO_PULL_FLAGS_NONE);
   GObjectPtr<OstreeAsyncProgress> progress(ostree_async_progress_new());
   GErrorSlot error;
   check(ostree_repo_pull_with_options(m_repo.get(), remote.c_str(), options.get(), progress.get(),
