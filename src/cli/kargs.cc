@@ -7,7 +7,9 @@
 #include "cli/client.h"
 #include "cli/commands.h"
 #include "lib/deploy/kernel_arguments.h"
+#include "lib/util/editor.h"
 #include "lib/util/error.h"
+#include "lib/util/strings.h"
 
 namespace apt_ostree::cli {
 
@@ -16,7 +18,25 @@ namespace {
 struct KargsOptions {
   ClientOptions client;
   deploy::KernelArgumentEdits edits;
+  bool editor = false;
 };
+
+// The arguments as the user left them in the editor: every line not starting with '#'.
+std::vector<std::string> edited_arguments(const std::vector<std::string>& current) {
+  std::string text =
+      "# The kernel arguments of the new deployment, space-separated. Lines starting with '#'\n"
+      "# are ignored; ostree adds its own ostree= argument.\n";
+  for (const std::string& argument : current) text += argument + " ";
+  text += "\n";
+  const std::string edited =
+      util::edit_text(text, std::filesystem::temp_directory_path(), "kernel-arguments");
+  std::vector<std::string> arguments;
+  for (std::string_view line : util::split(edited, '\n'))
+    if (!line.starts_with('#'))
+      for (std::string_view argument : util::split_whitespace(line))
+        arguments.emplace_back(argument);
+  return arguments;
+}
 
 }  // namespace
 
@@ -39,8 +59,12 @@ void register_kargs(CLI::App& app, Context& context) {
   command->add_option("--delete-if-present", edits.remove_if_present,
                       "Remove KEY or KEY=VALUE if it is there")
       ->allow_extra_args(false);
+  command->add_flag("--editor", options->editor,
+                    "Edit the kernel arguments in $VISUAL or $EDITOR (not with the edit options)");
   command->callback([&context, options] {
-    if (options->edits.empty()) {
+    if (options->editor && !options->edits.empty())
+      throw CLI::ValidationError("kargs", "--editor cannot be combined with --append, ...");
+    if (options->edits.empty() && !options->editor) {
       // Reading needs no lock, and none is taken: kargs alone is as cheap as status.
       std::vector<deploy::ListedDeployment> list = deploy::list_deployments(options->client.sysroot);
       if (list.empty()) fail("{} has no deployment", options->client.sysroot);
@@ -54,6 +78,14 @@ void register_kargs(CLI::App& app, Context& context) {
     deploy::ListedDeployment base = transaction.base();
     std::vector<std::string> arguments =
         deploy::edit_kernel_arguments(base.deployment.kernel_arguments, options->edits);
+    if (options->editor) {
+      std::vector<std::string> edited = edited_arguments(arguments);
+      if (edited == arguments) {
+        if (!context.quiet) std::printf("No changes.\n");
+        return;
+      }
+      arguments = std::move(edited);
+    }
     store::Deployment deployed = transaction.deploy(base.deployment.osname,
                                                     base.deployment.checksum, base.origin,
                                                     arguments);

@@ -114,6 +114,15 @@ expect_contains "$out" "root=UUID=beef rw quiet" "kargs"
 expect_fail run_tool kargs --sysroot "$sysroot" --delete nosuch
 expect_contains "$FAIL_STDERR" "nosuch" "kargs --delete of a missing argument"
 
+printf '#!/bin/sh\nsed -i "s/quiet/quiet splash/" "$1"\n' >"$TEST_DIR/editor"
+chmod +x "$TEST_DIR/editor"
+EDITOR=$TEST_DIR/editor run_tool -q kargs --editor --sysroot "$sysroot"
+expect_contains "$(run_tool kargs --sysroot "$sysroot")" "quiet splash" "kargs after --editor"
+out=$(EDITOR=true run_tool kargs --editor --sysroot "$sysroot")
+expect_contains "$out" "No changes." "kargs --editor left alone"
+EDITOR=false expect_fail run_tool kargs --editor --sysroot "$sysroot"
+expect_contains "$FAIL_STDERR" "nothing was changed" "kargs with a failing editor"
+
 step "deploy a given commit: the origin pins it"
 run_tool -q deploy --sysroot "$sysroot" "$c2"
 [ "$(status_field 0 checksum)" = "$c2" ] || die "deploy did not deploy $c2"
