@@ -103,6 +103,23 @@ serve_static() {
   _cleanup_pids+=("$STATIC_PID")
 }
 
+# make_sysroot SYSROOT URL REF: a sysroot as stock `ostree admin` makes one, REF pulled from the
+# remote "fixture" at URL and deployed in the stateroot "debian" (root=UUID=feed rw), with the
+# grub.cfg the ostree image layout leaves (which apt-ostree keeps in step with the boot entries).
+make_sysroot() {
+  local sysroot=$1 url=$2 ref=$3
+  mkdir -p "$sysroot"
+  ostree admin init-fs "$sysroot" >/dev/null
+  ostree config --repo="$sysroot/ostree/repo" set sysroot.bootloader none
+  ostree admin os-init --sysroot="$sysroot" debian >/dev/null
+  ostree remote add --repo="$sysroot/ostree/repo" --no-gpg-verify fixture "$url"
+  ostree pull --repo="$sysroot/ostree/repo" fixture "$ref" >/dev/null
+  ostree admin deploy --sysroot="$sysroot" --os=debian --karg=root=UUID=feed --karg=rw \
+    "fixture:$ref" >/dev/null
+  mkdir -p "$sysroot/boot/grub"
+  echo "# apt-ostree grub.cfg: boot-uuid=feed prefix=/boot" >"$sysroot/boot/grub/grub.cfg"
+}
+
 wait_for_port() {
   local port=$1 what=$2 i
   for i in $(seq 200); do

@@ -43,17 +43,7 @@ c1=$(publish first 1)
 ref=$(ostree refs --repo="$served" | head -1)
 serve_static "$served"
 sysroot=$TEST_DIR/sysroot
-mkdir -p "$sysroot"
-ostree admin init-fs "$sysroot" >/dev/null
-ostree config --repo="$sysroot/ostree/repo" set sysroot.bootloader none
-ostree admin os-init --sysroot="$sysroot" debian >/dev/null
-ostree remote add --repo="$sysroot/ostree/repo" --no-gpg-verify fixture "$STATIC_URL"
-ostree pull --repo="$sysroot/ostree/repo" fixture "$ref" >/dev/null
-ostree admin deploy --sysroot="$sysroot" --os=debian --karg=root=UUID=feed --karg=rw \
-  "fixture:$ref" >/dev/null
-# As the ostree image layout leaves it: a grub.cfg apt-ostree keeps in step with the entries.
-mkdir -p "$sysroot/boot/grub"
-echo "# apt-ostree grub.cfg: boot-uuid=feed prefix=/boot" >"$sysroot/boot/grub/grub.cfg"
+make_sysroot "$sysroot" "$STATIC_URL" "$ref"
 
 step "status reads the deployment, its origin and its commit's version"
 out=$(run_tool status --sysroot "$sysroot")

@@ -13,14 +13,6 @@ require_archive
 repo=$TEST_DIR/repo
 sysroot=$TEST_DIR/sysroot
 ref=debian/bookworm/amd64/ostree
-# ostree marks each deployment immutable; the test directory's removal needs that undone.
-cleanup_deployments() {
-  for deployment in "$sysroot"/ostree/deploy/*/deploy/*.0; do
-    [ -d "$deployment" ] && chattr -i "$deployment"
-  done
-  return 0
-}
-trap 'cleanup_deployments; _cleanup' EXIT
 
 step "compose tree examples/debian-ostree.yaml"
 ostree init --repo="$repo" --mode=bare-user
