@@ -179,6 +179,29 @@ for delay in 0.05 0.2 0.4; do
     die "grub.cfg does not boot the upgrade after a killed one"
 done
 
+step "an upgrade on a full disk fails naming it and leaves the sysroot as it was"
+# A copy of the sysroot on a small tmpfs, filled up; the deployed trees are hardlinks, so the
+# copy is small, and the new commit's objects do not fit.
+full=$TEST_DIR/full
+mkdir -p "$full"
+mount -t tmpfs -o size=64m tmpfs "$full"
+_cleanup_mounts+=("$full")
+cp -a "$sysroot" "$full/sysroot"
+if [ "$treefile" = second ]; then treefile=first; else treefile=second; fi
+next=$(publish "$treefile" "full")
+before=$(run_tool --json status --sysroot "$full/sysroot")
+dd if=/dev/zero of="$full/filler" bs=1M status=none 2>/dev/null || true
+expect_fail run_tool upgrade --sysroot "$full/sysroot"
+expect_contains "$FAIL_STDERR" "No space left on device" "upgrade on a full disk"
+[ "$(run_tool --json status --sysroot "$full/sysroot")" = "$before" ] ||
+  die "a failed upgrade on a full disk changed the deployments"
+rm -f "$full/filler"
+run_tool -q upgrade --sysroot "$full/sysroot"
+[ "$(run_tool --json status --sysroot "$full/sysroot" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["deployments"][0]["checksum"])')" = "$next" ] ||
+  die "the upgrade after freeing space did not deploy $next"
+umount "$full"
+
 step "cleanup -r drops the rollback deployments; stock ostree agrees"
 run_tool -q cleanup -r --sysroot "$sysroot"
 [ "$(run_tool --json status --sysroot "$sysroot" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["deployments"]))')" = 1 ] ||

@@ -57,9 +57,14 @@ std::optional<GrubTarget> managed_grub_target(const fs::path& sysroot) {
 }
 
 void write_grub_config(const fs::path& sysroot, const GrubTarget& target) {
-  fs::create_directories((sysroot / k_grub_config).parent_path());
-  util::write_file_atomic(sysroot / k_grub_config,
-                          grub_config(read_boot_entries(sysroot / "boot/loader/entries"), target));
+  const fs::path path = sysroot / k_grub_config;
+  const std::string config =
+      grub_config(read_boot_entries(sysroot / "boot/loader/entries"), target);
+  // Unchanged (every transaction checks it first): no write, which a full disk would refuse.
+  std::error_code error;
+  if (fs::is_regular_file(path, error) && util::read_file(path) == config) return;
+  fs::create_directories(path.parent_path());
+  util::write_file_atomic(path, config);
 }
 
 bool refresh_grub_config(const fs::path& sysroot) {

@@ -29,7 +29,8 @@ std::string grub_config(const std::vector<BootEntry>& entries, const GrubTarget&
 // system boots otherwise, and its configuration is not ours to touch).
 std::optional<GrubTarget> managed_grub_target(const std::filesystem::path& sysroot);
 
-// Writes the configuration for the sysroot's current boot entries (atomically).
+// Writes the configuration for the sysroot's current boot entries (atomically), unless the file
+// already says exactly that.
 void write_grub_config(const std::filesystem::path& sysroot, const GrubTarget& target);
 
 // Rewrites the configuration if apt-ostree manages it; returns whether it did.
