@@ -111,7 +111,8 @@ void register_deploy(CLI::App& app, Context& context) {
       "deploy", "Deploy a given commit of the origin's ref (pulled if needed)");
   add_transaction_options(*command, options->client);
   add_check_options(*command, *options);
-  command->add_option("REV", options->rev, "The commit's checksum")->required();
+  command->add_option("REV", options->rev, "The commit's checksum, or version=VERSION")
+      ->required();
   command->callback([&context, options] {
     run_update(context, *options, {{current_refspec(options->client), options->rev}});
   });

@@ -119,6 +119,11 @@ run_tool -q deploy --sysroot "$sysroot" "$c2"
 [ "$(status_field 0 override-commit)" = "$c2" ] || die "the origin does not pin $c2"
 expect_contains "$(run_tool kargs --sysroot "$sysroot")" "quiet" "kargs after deploy (carried over)"
 
+run_tool -q deploy --sysroot "$sysroot" version=1
+[ "$(status_field 0 checksum)" = "$c1" ] || die "deploy version=1 did not deploy $c1"
+expect_fail run_tool deploy --sysroot "$sysroot" version=9
+expect_contains "$FAIL_STDERR" "version 9" "deploy of a version that does not exist"
+
 step "rebase to a local ref follows it"
 ostree refs --repo="$sysroot/ostree/repo" --create=local/pinned "$c1"
 run_tool -q rebase --sysroot "$sysroot" local/pinned

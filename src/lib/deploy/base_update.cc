@@ -22,6 +22,39 @@ std::string fetch_target(store::Repo& repo, const BaseTarget& target, bool commi
   return *commit;
 }
 
+// How far back `deploy version=V` looks in the ref's history.
+constexpr int k_version_search_depth = 100;
+
+std::string metadata_version(const store::CommitInfo& commit) {
+  auto it = commit.metadata.find("version");
+  const std::string* version =
+      it == commit.metadata.end() ? nullptr : std::get_if<std::string>(&it->second);
+  return version ? *version : std::string();
+}
+
+// `deploy version=V`: the newest commit of the ref's history whose version is V, found by
+// walking its parents' commit objects (fetched alone from a remote), as rpm-ostree does.
+std::string find_version(store::Repo& repo, const std::string& refspec_text,
+                         const std::string& version) {
+  Refspec refspec = split_refspec(refspec_text);
+  auto fetch = [&](const std::string& rev) {
+    if (!refspec.remote.empty()) return repo.pull_remote(refspec.remote, rev, true).commit;
+    std::optional<std::string> commit = repo.resolve_ref(rev);
+    if (!commit) fail("the sysroot's repository has no ref {}", rev);
+    return *commit;
+  };
+  std::string commit = fetch(refspec.ref);
+  int searched = 0;
+  while (searched < k_version_search_depth) {
+    store::CommitInfo info = repo.read_commit(commit);
+    ++searched;
+    if (metadata_version(info) == version) return commit;
+    if (info.parent.empty()) break;
+    commit = fetch(info.parent);
+  }
+  fail("none of the last {} commits of {} has version {}", searched, refspec_text, version);
+}
+
 }  // namespace
 
 BaseUpdate update_base(Transaction& transaction, const BaseUpdateOptions& options) {
@@ -33,15 +66,20 @@ BaseUpdate update_base(Transaction& transaction, const BaseUpdateOptions& option
   // A derived deployment's commit was built here on its base: the commit's parent.
   update.from = base.origin.derived() ? current.parent : current.checksum;
 
+  BaseTarget target = options.target;
+  if (target.commit && target.commit->starts_with("version=")) {
+    util::ScopedPhase phase(transaction.phases(), "find the version");
+    target.commit = find_version(*repo, target.refspec, target.commit->substr(8));
+  }
   const bool commit_only = options.mode != BaseUpdateMode::deploy;
   {
     util::ScopedPhase phase(transaction.phases(),
                             commit_only ? "pull the commit object" : "pull");
-    update.to = fetch_target(*repo, options.target, commit_only, update.pull);
+    update.to = fetch_target(*repo, target, commit_only, update.pull);
   }
   Origin origin = base.origin;
-  origin.refspec = options.target.refspec;
-  origin.override_commit = options.target.commit;
+  origin.refspec = target.refspec;
+  origin.override_commit = target.commit;
   update.changed = update.to != update.from || origin.refspec != base.origin.refspec;
   if (!update.changed) return update;
 
@@ -49,7 +87,7 @@ BaseUpdate update_base(Transaction& transaction, const BaseUpdateOptions& option
   store::CommitInfo to = repo->read_commit(update.to);
   // Following a ref never goes back in time unless asked: a replayed old commit must not
   // downgrade a fleet (deploy of a named commit is asked for explicitly).
-  if (!options.target.commit && origin.refspec == base.origin.refspec && !options.allow_downgrade &&
+  if (!target.commit && origin.refspec == base.origin.refspec && !options.allow_downgrade &&
       to.timestamp < from.timestamp)
     fail("the newest commit of {} ({}) is older than the deployed one ({}); pass "
          "--allow-downgrade to deploy it anyway",

@@ -14,7 +14,9 @@ namespace apt_ostree::deploy {
 
 struct BaseTarget {
   std::string refspec;                // REMOTE:REF, or a local REF
-  std::optional<std::string> commit;  // a commit of it (deploy REV); nullopt: the newest
+  // A commit of it (deploy REV: a checksum, or version=V, the newest commit of the ref's
+  // history with that version); nullopt: the newest.
+  std::optional<std::string> commit;
 };
 
 enum class BaseUpdateMode {
