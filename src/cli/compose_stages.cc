@@ -182,9 +182,8 @@ Published publish_stage(const compose::Recipe& recipe, const compose::Stage& sta
   // The ref's commit was published from this very stage build: nothing to do.
   if (published.parent) {
     store::Metadata metadata = target.read_commit(*published.parent).metadata;
-    auto key = metadata.find("apt-ostree.stage-key");
-    if (key != metadata.end() && std::get_if<std::string>(&key->second) &&
-        std::get<std::string>(key->second) == report.key) {
+    if (!report.key.empty() &&
+        store::metadata_string(metadata, "apt-ostree.stage-key") == report.key) {
       published.changed = false;
       published.commit = *published.parent;
       return published;

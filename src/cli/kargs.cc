@@ -67,11 +67,9 @@ void register_kargs(CLI::App& app, Context& context) {
     if (options->edits.empty() && !options->editor) {
       // Reading needs no lock, and none is taken: kargs alone is as cheap as status.
       std::vector<deploy::ListedDeployment> list = deploy::list_deployments(options->client.sysroot);
-      if (list.empty()) fail("{} has no deployment", options->client.sysroot);
-      const deploy::ListedDeployment* base = &list.front();
-      for (const auto& listed : list)
-        if (listed.role == deploy::DeploymentRole::booted) base = &listed;
-      std::printf("%s\n", base->deployment.kernel_arguments.c_str());
+      const deploy::ListedDeployment& base =
+          deploy::base_deployment(list, options->client.sysroot);
+      std::printf("%s\n", base.deployment.kernel_arguments.c_str());
       return;
     }
     deploy::Transaction transaction = open_transaction(options->client, context);

@@ -71,19 +71,6 @@ void run_update(Context& context, const BaseOptions& options, deploy::BaseUpdate
     throw Error("", ExitCode::no_update);
 }
 
-// The origin the deployment follows now (what upgrade and deploy keep).
-std::string current_refspec(const ClientOptions& options) {
-  std::vector<deploy::ListedDeployment> list = deploy::list_deployments(options.sysroot);
-  if (list.empty()) fail("{} has no deployment", options.sysroot);
-  const deploy::ListedDeployment* base = &list.front();
-  for (const auto& listed : list)
-    if (listed.role == deploy::DeploymentRole::booted) base = &listed;
-  if (base->origin.refspec.empty())
-    fail("the deployment {} has no origin to follow; use `apt-ostree rebase REMOTE:REF`",
-         base->deployment.checksum);
-  return base->origin.refspec;
-}
-
 void add_check_options(CLI::App& command, BaseOptions& options) {
   command.add_flag("--check", options.check, "Only say whether an update exists (exit 77 if not)");
   command.add_flag("--preview", options.preview,
@@ -101,7 +88,7 @@ void register_upgrade(CLI::App& app, Context& context) {
   command->add_flag("--allow-downgrade", options->allow_downgrade,
                     "Deploy the ref's commit even if it is older than the deployed one");
   command->callback([&context, options] {
-    run_update(context, *options, {{current_refspec(options->client), std::nullopt}});
+    run_update(context, *options, {{"", std::nullopt}});
   });
 }
 
@@ -114,7 +101,7 @@ void register_deploy(CLI::App& app, Context& context) {
   command->add_option("REV", options->rev, "The commit's checksum, or version=VERSION")
       ->required();
   command->callback([&context, options] {
-    run_update(context, *options, {{current_refspec(options->client), options->rev}});
+    run_update(context, *options, {{"", options->rev}});
   });
 }
 

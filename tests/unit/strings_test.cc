@@ -43,3 +43,12 @@ TEST(EditDistance, StopsAtTheCap) {
   EXPECT_EQ(edit_distance("abcdefgh", "zyxwvuts", 2), 3u);
   EXPECT_EQ(edit_distance("", "vim", 1), 2u);
 }
+
+TEST(Strings, Hex) {
+  EXPECT_EQ(to_hex(std::string("\x01\xab\xff", 3)), "01abff");
+  EXPECT_EQ(to_hex(""), "");
+  EXPECT_TRUE(is_lower_hex(std::string(64, 'a'), 64));
+  EXPECT_FALSE(is_lower_hex(std::string(64, 'A'), 64));
+  EXPECT_FALSE(is_lower_hex(std::string(63, 'a'), 64));
+  EXPECT_FALSE(is_lower_hex(std::string(63, 'a') + "g", 64));
+}

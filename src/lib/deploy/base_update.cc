@@ -25,13 +25,6 @@ std::string fetch_target(store::Repo& repo, const BaseTarget& target, bool commi
 // How far back `deploy version=V` looks in the ref's history.
 constexpr int k_version_search_depth = 100;
 
-std::string metadata_version(const store::CommitInfo& commit) {
-  auto it = commit.metadata.find("version");
-  const std::string* version =
-      it == commit.metadata.end() ? nullptr : std::get_if<std::string>(&it->second);
-  return version ? *version : std::string();
-}
-
 // `deploy version=V`: the newest commit of the ref's history whose version is V, found by
 // walking its parents' commit objects (fetched alone from a remote), as rpm-ostree does.
 std::string find_version(store::Repo& repo, const std::string& refspec_text,
@@ -48,7 +41,7 @@ std::string find_version(store::Repo& repo, const std::string& refspec_text,
   while (searched < k_version_search_depth) {
     store::CommitInfo info = repo.read_commit(commit);
     ++searched;
-    if (metadata_version(info) == version) return commit;
+    if (store::metadata_string(info.metadata, "version") == version) return commit;
     if (info.parent.empty()) break;
     commit = fetch(info.parent);
   }
@@ -62,11 +55,18 @@ BaseUpdate update_base(Transaction& transaction, const BaseUpdateOptions& option
   const std::filesystem::path repo_path = transaction.sysroot().repo_path();
   std::unique_ptr<store::Repo> repo = store::open_repo(repo_path, store::RepoMode::bare, false);
   BaseUpdate update;
-  store::CommitInfo current = store::read_commit_object(repo_path, base.deployment.checksum);
   // A derived deployment's commit was built here on its base: the commit's parent.
-  update.from = base.origin.derived() ? current.parent : current.checksum;
+  store::CommitInfo from = store::read_commit_object(repo_path, base.deployment.checksum);
+  if (base.origin.derived()) from = store::read_commit_object(repo_path, from.parent);
+  update.from = from.checksum;
 
   BaseTarget target = options.target;
+  if (target.refspec.empty()) {
+    if (base.origin.refspec.empty())
+      fail("the deployment {} has no origin to follow; use `apt-ostree rebase REMOTE:REF`",
+           base.deployment.checksum);
+    target.refspec = base.origin.refspec;
+  }
   if (target.commit && target.commit->starts_with("version=")) {
     util::ScopedPhase phase(transaction.phases(), "find the version");
     target.commit = find_version(*repo, target.refspec, target.commit->substr(8));
@@ -83,7 +83,6 @@ BaseUpdate update_base(Transaction& transaction, const BaseUpdateOptions& option
   update.changed = update.to != update.from || origin.refspec != base.origin.refspec;
   if (!update.changed) return update;
 
-  store::CommitInfo from = store::read_commit_object(repo_path, update.from);
   store::CommitInfo to = repo->read_commit(update.to);
   // Following a ref never goes back in time unless asked: a replayed old commit must not
   // downgrade a fleet (deploy of a named commit is asked for explicitly).

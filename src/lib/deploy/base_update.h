@@ -13,7 +13,7 @@
 namespace apt_ostree::deploy {
 
 struct BaseTarget {
-  std::string refspec;                // REMOTE:REF, or a local REF
+  std::string refspec;  // REMOTE:REF, or a local REF; "" for the one the deployment follows
   // A commit of it (deploy REV: a checksum, or version=V, the newest commit of the ref's
   // history with that version); nullopt: the newest.
   std::optional<std::string> commit;

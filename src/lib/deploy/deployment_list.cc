@@ -46,6 +46,14 @@ bool is_running_root(const fs::path& deployment) {
 
 }  // namespace
 
+const ListedDeployment& base_deployment(const std::vector<ListedDeployment>& deployments,
+                                        const fs::path& sysroot) {
+  if (deployments.empty()) fail("{} has no deployment", sysroot.string());
+  for (const ListedDeployment& deployment : deployments)
+    if (deployment.role == DeploymentRole::booted) return deployment;
+  return deployments.front();
+}
+
 std::string_view role_name(DeploymentRole role) {
   switch (role) {
     case DeploymentRole::booted: return "booted";

@@ -28,6 +28,11 @@ struct ListedDeployment {
 // `sysroot` is not an OSTree sysroot.
 std::vector<ListedDeployment> list_deployments(const std::filesystem::path& sysroot);
 
+// Where a change starts from and what kargs shows: the booted deployment, or the default one of a
+// sysroot that is not the running system. Throws Error if there is none.
+const ListedDeployment& base_deployment(const std::vector<ListedDeployment>& deployments,
+                                        const std::filesystem::path& sysroot);
+
 std::string_view role_name(DeploymentRole role);
 
 }  // namespace apt_ostree::deploy

@@ -16,13 +16,6 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::string metadata_string(const store::CommitInfo& commit, const std::string& key) {
-  auto it = commit.metadata.find(key);
-  if (it == commit.metadata.end()) return {};
-  const std::string* value = std::get_if<std::string>(&it->second);
-  return value ? *value : std::string();
-}
-
 std::string joined(const std::vector<std::string>& items) {
   std::string text;
   for (const std::string& item : items) text += (text.empty() ? "" : " ") + item;
@@ -52,13 +45,10 @@ SysrootStatus read_status(const fs::path& sysroot) {
   const fs::path repo = sysroot / "ostree/repo";
   for (ListedDeployment& listed : list_deployments(sysroot)) {
     DeploymentStatus deployment;
-    std::error_code error;
-    if (fs::exists(repo / "objects" / listed.deployment.checksum.substr(0, 2), error)) {
-      try {
-        deployment.commit = store::read_commit_object(repo, listed.deployment.checksum);
-      } catch (const Error&) {
-        // A deployment whose commit was pruned still boots; status shows what it can.
-      }
+    try {
+      deployment.commit = store::read_commit_object(repo, listed.deployment.checksum);
+    } catch (const Error&) {
+      // A deployment whose commit was pruned still boots; status shows what it can.
     }
     if (listed.origin.derived() && deployment.commit)
       deployment.base_checksum = deployment.commit->parent;
@@ -90,7 +80,7 @@ nlohmann::ordered_json status_json(const SysrootStatus& status) {
                                 {"origin", origin.refspec},
                                 {"pinned", origin.pinned}};
     if (entry.commit) {
-      json["version"] = metadata_string(*entry.commit, "version");
+      json["version"] = store::metadata_string(entry.commit->metadata, "version");
       json["timestamp"] = entry.commit->timestamp;
       json["subject"] = entry.commit->subject;
     }
@@ -118,7 +108,7 @@ std::string format_status(const SysrootStatus& status, bool verbose) {
                        deployment.osname, origin.refspec.empty() ? "(no origin)" : origin.refspec,
                        role == DeploymentRole::booted ? "" : fmt::format(" ({})", role_name(role)));
     if (entry.commit) {
-      std::string version = metadata_string(*entry.commit, "version");
+      std::string version = store::metadata_string(entry.commit->metadata, "version");
       std::string when = format_timestamp(entry.commit->timestamp);
       line(out, "Version", version.empty() ? when : fmt::format("{} ({})", version, when));
     }

@@ -27,13 +27,7 @@ void Transaction::wait_for_lock(const TransactionOptions& options) {
   m_lock.emplace(*m_sysroot);
 }
 
-ListedDeployment Transaction::base() const {
-  std::vector<ListedDeployment> list = deployments();
-  if (list.empty()) fail("{} has no deployment", m_path.string());
-  for (ListedDeployment& deployment : list)
-    if (deployment.role == DeploymentRole::booted) return deployment;
-  return list.front();
-}
+ListedDeployment Transaction::base() const { return base_deployment(deployments(), m_path); }
 
 store::Deployment Transaction::deploy(const std::string& osname, const std::string& commit,
                                       const Origin& origin,

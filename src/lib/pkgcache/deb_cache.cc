@@ -12,6 +12,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lib/util/error.h"
+#include "lib/util/strings.h"
 #include "lib/util/file_lock.h"
 #include "lib/util/fs.h"
 #include "lib/util/hash.h"
@@ -25,10 +26,7 @@ namespace {
 constexpr int64_t k_seconds_per_day = 24 * 60 * 60;
 
 void check_key(std::string_view sha256) {
-  bool hex = sha256.size() == 64 && std::all_of(sha256.begin(), sha256.end(), [](char c) {
-               return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
-             });
-  if (!hex) fail("'{}' is not a SHA256 (64 lowercase hex digits)", sha256);
+  if (!util::is_lower_hex(sha256, 64)) fail("'{}' is not a SHA256 (64 lowercase hex digits)", sha256);
 }
 
 int64_t now_seconds() {

@@ -13,20 +13,7 @@ namespace {
 
 constexpr std::string_view k_commit_type = "(a{sv}aya(say)sstayay)";
 
-std::string hex(std::string_view bytes) {
-  static constexpr char k_digits[] = "0123456789abcdef";
-  std::string text;
-  for (unsigned char byte : bytes) {
-    text += k_digits[byte >> 4];
-    text += k_digits[byte & 15];
-  }
-  return text;
-}
-
-bool is_checksum(std::string_view text) {
-  return text.size() == 64 &&
-         text.find_first_not_of("0123456789abcdef") == std::string_view::npos;
-}
+bool is_checksum(std::string_view text) { return util::is_lower_hex(text, 64); }
 
 fs::path object_path(const fs::path& repo, std::string_view checksum) {
   return repo / "objects" / checksum.substr(0, 2) / (std::string(checksum.substr(2)) + ".commit");
@@ -61,7 +48,7 @@ CommitInfo parse_commit_object(std::string_view data, const std::string& checksu
       info.metadata.emplace(std::string(entry.child(0).string()), std::move(*value));
   }
   std::string_view parent = commit.child(1).data();
-  if (!parent.empty()) info.parent = hex(parent);
+  if (!parent.empty()) info.parent = util::to_hex(parent);
   info.subject = commit.child(3).string();
   // OSTree stores the commit time big-endian, whatever the host.
   info.timestamp = from_big_endian(commit.child(5).uint64());

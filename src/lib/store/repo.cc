@@ -63,6 +63,13 @@ fs::path store_module_path() {
       k_module_file_name, tried);
 }
 
+std::string metadata_string(const Metadata& metadata, std::string_view key) {
+  auto it = metadata.find(std::string(key));
+  if (it == metadata.end()) return {};
+  const std::string* value = std::get_if<std::string>(&it->second);
+  return value ? *value : std::string();
+}
+
 std::unique_ptr<Repo> open_repo(const fs::path& path, RepoMode mode_if_created, bool create) {
   if (create) {
     // ostree creates the repository's own directory only, not its parents.

@@ -41,6 +41,9 @@ enum class RepoMode { bare, bare_user, archive };
 using MetadataValue = std::variant<std::string, std::vector<std::string>, uint64_t, bool>;
 using Metadata = std::map<std::string, MetadataValue>;
 
+// The string value of `key` ("" when missing or not a string).
+std::string metadata_string(const Metadata& metadata, std::string_view key);
+
 struct CommitOptions {
   std::string ref;     // set to the new commit when not empty
   std::string parent;  // parent commit checksum; empty for none

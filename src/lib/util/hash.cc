@@ -13,6 +13,7 @@
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
 #include "lib/util/shared_library.h"
+#include "lib/util/strings.h"
 
 namespace apt_ostree::util {
 
@@ -91,14 +92,7 @@ std::string Digest::finish() {
   std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
   unsigned int length = 0;
   libcrypto().digest_final(m_context->ctx, out.data(), &length);
-  static constexpr char k_hex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex.push_back(k_hex[out[i] >> 4]);
-    hex.push_back(k_hex[out[i] & 0xf]);
-  }
-  return hex;
+  return to_hex({reinterpret_cast<const char*>(out.data()), length});
 }
 
 std::string sha256_hex(std::string_view bytes) {

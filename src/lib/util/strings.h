@@ -14,6 +14,10 @@ std::vector<std::string_view> split_whitespace(std::string_view text);
 // Splits on `separator`, trimming each piece; empty pieces are kept.
 std::vector<std::string_view> split(std::string_view text, char separator);
 std::string to_lower(std::string_view text);
+// Bytes as lowercase hex ("\x01\xab" -> "01ab").
+std::string to_hex(std::string_view bytes);
+// Whether `text` is `length` lowercase hex digits (a SHA-256 in hex: 64).
+bool is_lower_hex(std::string_view text, size_t length);
 bool iequals(std::string_view a, std::string_view b);
 // Human-readable byte count: "38.2 MB" (decimal units, as apt prints them).
 std::string format_bytes(unsigned long long bytes);
