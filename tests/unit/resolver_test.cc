@@ -36,6 +36,20 @@ class ResolverTest : public ::testing::Test {
     m_resolver = std::make_unique<solve::Resolver>(*m_index, "amd64");
   }
 
+  // The archive `packages`, with `installed` (status stanzas) already installed.
+  void load_over_installed(const std::string& packages, const std::string& installed) {
+    repo::PackageIndexBuilder builder;
+    builder.add_packages(installed, "", "status");
+    builder.write(m_dir / "installed.idx");
+    m_resolver.reset();
+    m_installed.emplace(repo::PackageIndex::open(m_dir / "installed.idx"));
+    repo::PackageIndexBuilder archive;
+    archive.add_packages(packages, "main", "Packages");
+    archive.write(m_dir / "packages.idx");
+    m_index.emplace(repo::PackageIndex::open(m_dir / "packages.idx"));
+    m_resolver = std::make_unique<solve::Resolver>(*m_index, "amd64", fs::path(), &*m_installed);
+  }
+
   solve::Plan resolve(solve::ResolveRequest request) {
     request.release = "bookworm";
     return m_resolver->resolve(request);
@@ -85,6 +99,7 @@ class ResolverTest : public ::testing::Test {
   }
 
   fs::path m_dir;
+  std::optional<repo::PackageIndex> m_installed;
   std::optional<repo::PackageIndex> m_index;
   std::unique_ptr<solve::Resolver> m_resolver;
 };
@@ -366,3 +381,49 @@ TEST_F(ResolverTest, SolvCacheRoundTripGivesTheSamePlan) {
 }
 
 }  // namespace
+
+// A dpkg status stanza of an installed package.
+std::string installed_stanza(std::string_view name, std::string_view version,
+                             std::string_view extra = "") {
+  return fmt::format(
+      "Package: {}\nStatus: install ok installed\nArchitecture: amd64\nVersion: {}\n{}"
+      "Description: {} package\n\n",
+      name, version, extra, name);
+}
+
+TEST_F(ResolverTest, OverInstalledPackagesOnlyWhatIsMissingIsPlanned) {
+  load_over_installed(tiny_debian() + stanza("impl-a", "1") + stanza("impl-b", "1") +
+                          stanza("app", "1", "Depends: libc6, impl-a | impl-b\n"),
+                      installed_stanza("libc6", "2.36") + installed_stanza("impl-b", "1"));
+  // libc6 and the second alternative are there already: apt would add app alone.
+  EXPECT_EQ(names(install({"app"})), (Names{"app"}));
+  EXPECT_EQ(names(install({"vim", "gcc"})), (Names{"vim", "gcc", "manpages"}));
+  auto [message, code] = install_failure({"libc6"});
+  EXPECT_EQ(code, ExitCode::usage);
+  EXPECT_NE(message.find("'libc6' is already installed (2.36 amd64)"), std::string::npos)
+      << message;
+}
+
+TEST_F(ResolverTest, InstalledPackagesStayAsTheyAre) {
+  load_over_installed(stanza("libc6", "2.40") + stanza("new-tool", "1", "Depends: libc6 (>= 2.40)\n") +
+                          stanza("rival", "1", "Conflicts: base-tool\n") +
+                          stanza("victim", "1") + stanza("base-tool", "1"),
+                      installed_stanza("libc6", "2.36") + installed_stanza("base-tool", "1") +
+                          installed_stanza("breaker", "1", "Breaks: victim\n"));
+  auto [upgrade_message, upgrade_code] = install_failure({"new-tool"});
+  EXPECT_EQ(upgrade_code, ExitCode::unsatisfiable);
+  EXPECT_NE(upgrade_message.find("new-tool 1 depends on libc6 (>= 2.40) but the installed libc6 "
+                                 "2.36 (installed) must stay as it is"),
+            std::string::npos)
+      << upgrade_message;
+  auto [conflict_message, conflict_code] = install_failure({"rival"});
+  EXPECT_EQ(conflict_code, ExitCode::unsatisfiable);
+  EXPECT_NE(conflict_message.find("rival 1 conflicts with or breaks base-tool 1 (installed)"),
+            std::string::npos)
+      << conflict_message;
+  auto [breaks_message, breaks_code] = install_failure({"victim"});
+  EXPECT_EQ(breaks_code, ExitCode::unsatisfiable);
+  EXPECT_NE(breaks_message.find("breaker 1 (installed) conflicts with or breaks victim 1"),
+            std::string::npos)
+      << breaks_message;
+}

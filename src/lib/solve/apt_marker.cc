@@ -6,6 +6,33 @@
 
 namespace apt_ostree::solve {
 
+namespace {
+
+// Per record: whether it conflicts with an installed package, or an installed package with it.
+// apt would have to remove an installed package to install it, and installed packages stay.
+std::vector<bool> installed_conflicts(const SolvPool& solv) {
+  std::vector<bool> result(solv.size());
+  Repo* installed = solv.installed_repo();
+  if (!installed) return result;
+  Pool* pool = solv.pool();
+  Id p;
+  Solvable* s;
+  FOR_REPO_SOLVABLES(installed, p, s) {
+    for (Id conflict : conflicts_of(pool, p)) {
+      Id q, qq;
+      FOR_PROVIDES(q, qq, conflict) {
+        if (pool->solvables[q].repo == solv.repo()) result[solv.record(q)] = true;
+      }
+    }
+  }
+  for (size_t record = 0; record < solv.size(); ++record)
+    for (Id conflict : conflicts_of(pool, solv.solvable(record)))
+      if (solv.installed_provides(conflict)) result[record] = true;
+  return result;
+}
+
+}  // namespace
+
 AptMarker::AptMarker(const SolvPool& pool, const std::vector<bool>& excluded)
     : m_solv(pool),
       m_excluded(excluded),
@@ -14,7 +41,8 @@ AptMarker::AptMarker(const SolvPool& pool, const std::vector<bool>& excluded)
       m_in_progress(pool.size()),
       m_recommends_allowed(pool.size()),
       m_via(pool.size(), Via::seed),
-      m_parent(pool.size(), -1) {}
+      m_parent(pool.size(), -1),
+      m_installed_conflict(installed_conflicts(pool)) {}
 
 void AptMarker::install_stage(const std::vector<size_t>& seed_records, bool follow_recommends) {
   for (size_t record : seed_records) {
@@ -50,7 +78,7 @@ bool AptMarker::satisfied(Id dependency) const {
   FOR_PROVIDES(p, pp, dependency) {
     if (pool->solvables[p].repo == m_solv.repo() && m_marked[m_solv.record(p)]) return true;
   }
-  return false;
+  return m_solv.installed_provides(dependency);
 }
 
 std::vector<Id> AptMarker::possible_solutions(Id dependency) const {
@@ -87,7 +115,7 @@ std::vector<Id> AptMarker::possible_solutions(Id dependency) const {
 
 bool AptMarker::acceptable(Id solvable) const {
   size_t record = m_solv.record(solvable);
-  if (m_excluded[record]) return false;
+  if (m_excluded[record] || m_installed_conflict[record]) return false;
   Pool* pool = m_solv.pool();
   // apt unmarks what the candidate conflicts with (MarkInstall_RemoveConflictsIfNotUpgradeable),
   // which fails only for protected packages: the requested ones and those whose dependencies are
@@ -96,9 +124,10 @@ bool AptMarker::acceptable(Id solvable) const {
     if (m_marked[other] && (m_via[other] == Via::seed || m_in_progress[other])) return false;
   // apt's IsInstallOkDependenciesSatisfiableByCandidates: every hard group needs some candidate.
   for (const RequiresGroup& group : m_solv.relations(record).depends) {
-    bool possible = false;
+    bool possible = m_solv.installed_provides(group.dependency);
     Id p, pp;
     FOR_PROVIDES(p, pp, group.dependency) {
+      if (possible) break;
       if (pool->solvables[p].repo != m_solv.repo()) continue;
       size_t provider = m_solv.record(p);
       if (m_marked[provider] || (m_solv.is_candidate(p) && !m_excluded[provider])) {

@@ -17,7 +17,10 @@
 //   - marking a candidate unmarks the marked packages its Conflicts/Breaks name (apt's MarkKeep),
 //     leaving what they pulled in marked; a marked package that conflicts with the candidate does
 //     not stop it, but is dropped at the end of the stage (apt's problem resolver keeps it back);
-//   - Recommends are followed only for packages newly marked in a stage that follows them.
+//   - Recommends are followed only for packages newly marked in a stage that follows them;
+//   - installed packages (SolvPool::add_installed) satisfy dependencies and stay as they are: a
+//     candidate that conflicts with one either way is skipped, as apt will not remove a package
+//     to satisfy a dependency when it is held.
 #pragma once
 
 #include <cstdint>
@@ -61,6 +64,7 @@ class AptMarker {
   std::vector<Via> m_via;
   std::vector<int64_t> m_parent;
   std::vector<size_t> m_order;
+  std::vector<bool> m_installed_conflict;  // per record: conflicts with an installed package
 };
 
 }  // namespace apt_ostree::solve

@@ -127,7 +127,7 @@ void SolvPool::build(const repo::PackageIndex& index) {
     repo::PackageRecord record = index.at(i);
     m_traits[i] = static_cast<uint8_t>(record.priority) | (record.essential ? k_essential_bit : 0);
     stanzas[i] = record.stanza.data();
-    add_record(record);
+    add_record(record, m_repo);
     if ((i + 1) % k_records_per_resident_drop == 0) index.drop_resident_pages();
   }
   number_like_apt(index, stanzas);
@@ -230,8 +230,26 @@ const SolvPool::Relations& SolvPool::relations(size_t record) const {
   return result;
 }
 
-void SolvPool::add_record(const repo::PackageRecord& record) {
-  Id id = repo_add_solvable(m_repo);
+void SolvPool::add_installed(const repo::PackageIndex& installed) {
+  if (m_installed_repo) fail("the installed packages were given twice");
+  m_installed_repo = repo_create(m_pool, "installed");
+  for (size_t i = 0; i < installed.size(); ++i) add_record(installed.at(i), m_installed_repo);
+  pool_set_installed(m_pool, m_installed_repo);
+  pool_createwhatprovides(m_pool);
+}
+
+bool SolvPool::installed_provides(Id dependency) const {
+  if (!m_installed_repo) return false;
+  Pool* pool = m_pool;  // FOR_PROVIDES names it
+  Id p, pp;
+  FOR_PROVIDES(p, pp, dependency) {
+    if (pool->solvables[p].repo == m_installed_repo) return true;
+  }
+  return false;
+}
+
+void SolvPool::add_record(const repo::PackageRecord& record, Repo* repo) {
+  Id id = repo_add_solvable(repo);
   Solvable* s = m_pool->solvables + id;
   s->name = pool_strn2id(m_pool, record.name.data(), record.name.size(), 1);
   s->evr = pool_strn2id(m_pool, record.version.data(), record.version.size(), 1);
@@ -243,34 +261,34 @@ void SolvPool::add_record(const repo::PackageRecord& record) {
   };
 
   s->provides =
-      repo_addid_dep(m_repo, s->provides, pool_rel2id(m_pool, s->name, s->evr, REL_EQ, 1), 0);
+      repo_addid_dep(repo, s->provides, pool_rel2id(m_pool, s->name, s->evr, REL_EQ, 1), 0);
   bool any = satisfies_any(record.multi_arch);
   if (any) {
     std::string qualified = fmt::format("{}:any", record.name);
     Id any_name = pool_str2id(m_pool, qualified.c_str(), 1);
     s->provides =
-        repo_addid_dep(m_repo, s->provides, pool_rel2id(m_pool, any_name, s->evr, REL_EQ, 1), 0);
+        repo_addid_dep(repo, s->provides, pool_rel2id(m_pool, any_name, s->evr, REL_EQ, 1), 0);
   }
   for (const auto& group : relations(record.provides, "Provides")) {
     for (const auto& relation : group) {
       deb::Relation plain = relation;
       plain.arch_qualifier.clear();
-      s->provides = repo_addid_dep(m_repo, s->provides, dependency(plain), 0);
+      s->provides = repo_addid_dep(repo, s->provides, dependency(plain), 0);
       if (any) {
         plain.arch_qualifier = "any";
-        s->provides = repo_addid_dep(m_repo, s->provides, dependency(plain), 0);
+        s->provides = repo_addid_dep(repo, s->provides, dependency(plain), 0);
       }
     }
   }
   for (const auto& group : relations(record.depends, "Depends"))
-    s->requires_ = repo_addid_dep(m_repo, s->requires_, dependency(group), -SOLVABLE_PREREQMARKER);
+    s->requires_ = repo_addid_dep(repo, s->requires_, dependency(group), -SOLVABLE_PREREQMARKER);
   for (const auto& group : relations(record.pre_depends, "Pre-Depends"))
-    s->requires_ = repo_addid_dep(m_repo, s->requires_, dependency(group), SOLVABLE_PREREQMARKER);
+    s->requires_ = repo_addid_dep(repo, s->requires_, dependency(group), SOLVABLE_PREREQMARKER);
   for (auto [field, field_name] :
        {std::pair{record.conflicts, "Conflicts"}, std::pair{record.breaks, "Breaks"}}) {
     for (const auto& group : relations(field, field_name))
       for (const auto& relation : group)
-        s->conflicts = repo_addid_dep(m_repo, s->conflicts, dependency(relation), 0);
+        s->conflicts = repo_addid_dep(repo, s->conflicts, dependency(relation), 0);
   }
 }
 

@@ -54,6 +54,17 @@ class SolvPool {
 
   Pool* pool() const { return m_pool; }
   Repo* repo() const { return m_repo; }
+
+  // Adds the packages of `installed` (a tree's dpkg database, as an index) as libsolv's installed
+  // repository, translated by the same rules; `installed` must outlive the pool. Once only.
+  void add_installed(const repo::PackageIndex& installed);
+  // The installed repository; null without add_installed.
+  Repo* installed_repo() const { return m_installed_repo; }
+  bool is_installed(Id solvable) const {
+    return m_installed_repo && m_pool->solvables[solvable].repo == m_installed_repo;
+  }
+  // Whether an installed package provides `dependency` (one alternative or an OR chain).
+  bool installed_provides(Id dependency) const;
   Id solvable(size_t record) const { return m_repo->start + static_cast<Id>(record); }
   size_t record(Id solvable) const { return static_cast<size_t>(solvable - m_repo->start); }
   size_t size() const { return m_size; }
@@ -89,7 +100,7 @@ class SolvPool {
 
  private:
   void build(const repo::PackageIndex& index);
-  void add_record(const repo::PackageRecord& record);
+  void add_record(const repo::PackageRecord& record, Repo* repo);
   void find_candidates();
   void number_like_apt(const repo::PackageIndex& index, const std::vector<const char*>& stanzas);
   friend void write_solv_file(const SolvPool&, const std::filesystem::path&);
@@ -99,6 +110,7 @@ class SolvPool {
 
   Pool* m_pool = nullptr;
   Repo* m_repo = nullptr;
+  Repo* m_installed_repo = nullptr;
   size_t m_size = 0;
   std::string m_architecture;
   bool m_loaded_from_cache = false;

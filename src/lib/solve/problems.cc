@@ -28,9 +28,23 @@ std::string_view op_text(int flags) {
   }
 }
 
+// "name version", and " (installed)" for a package the request must keep.
 std::string package_text(const SolvPool& solv, Id solvable) {
   const Solvable* s = solv.pool()->solvables + solvable;
-  return fmt::format("{} {}", pool_id2str(solv.pool(), s->name), pool_id2str(solv.pool(), s->evr));
+  return fmt::format("{} {}{}", pool_id2str(solv.pool(), s->name), pool_id2str(solv.pool(), s->evr),
+                     solv.is_installed(solvable) ? " (installed)" : "");
+}
+
+// "name version (installed)" of the installed package of `solvable`'s name, or "" if none.
+std::string installed_version(const SolvPool& solv, Id solvable) {
+  Repo* installed = solv.installed_repo();
+  if (!installed) return {};
+  Id p;
+  Solvable* s;
+  FOR_REPO_SOLVABLES(installed, p, s) {
+    if (s->name == solv.pool()->solvables[solvable].name) return package_text(solv, p);
+  }
+  return {};
 }
 
 std::string name_text(const SolvPool& solv, Id solvable) {
@@ -85,7 +99,9 @@ std::string explain_rule(Solver* solver, const ProblemContext& context, Id rule)
   Id source = 0, target = 0, dep = 0;
   SolverRuleinfo type = solver_ruleinfo(solver, rule, &source, &target, &dep);
   auto in_repo = [&](Id p) { return p > 0 && pool->solvables[p].repo == context.solv.repo(); };
-  std::string subject = in_repo(source) ? package_text(context.solv, source) : std::string();
+  std::string subject = in_repo(source) || (source > 0 && context.solv.is_installed(source))
+                            ? package_text(context.solv, source)
+                            : std::string();
   switch (type) {
     case SOLVER_RULE_PKG_NOTHING_PROVIDES_DEP:
     case SOLVER_RULE_PKG_REQUIRES: {
@@ -98,15 +114,20 @@ std::string explain_rule(Solver* solver, const ProblemContext& context, Id rule)
               ? "every package providing it conflicts with the rest of the request"
               : fmt::format("{}", fmt::join(reasons, "; "));
       if (type == SOLVER_RULE_PKG_REQUIRES) {
-        std::vector<std::string> candidates, excluded;
+        std::vector<std::string> candidates, excluded, kept;
         Id p, pp;
         FOR_PROVIDES(p, pp, dep) {
           if (!in_repo(p) || !context.solv.is_candidate(p)) continue;
+          if (std::string installed = installed_version(context.solv, p); !installed.empty())
+            kept.push_back(installed);
           bool is_excluded = context.excluded[context.solv.record(p)];
           candidates.push_back(name_text(context.solv, p) + (is_excluded ? " (excluded)" : ""));
           if (is_excluded) excluded.push_back(name_text(context.solv, p));
         }
-        if (!candidates.empty() && excluded.size() == candidates.size())
+        if (!kept.empty())
+          because = fmt::format("the installed {} must stay as {}", fmt::join(kept, ", "),
+                                kept.size() == 1 ? "it is" : "they are");
+        else if (!candidates.empty() && excluded.size() == candidates.size())
           because = fmt::format("{} {} excluded", fmt::join(excluded, ", "),
                                 excluded.size() == 1 ? "is" : "are");
         else if (!candidates.empty())

@@ -55,10 +55,15 @@ struct Resolver::Impl {
   SolvPool solv;
 
   Impl(const repo::PackageIndex& index, std::string architecture,
-       const std::filesystem::path& cache)
+       const std::filesystem::path& cache, const repo::PackageIndex* installed)
       : index(index),
         architecture(std::move(architecture)),
-        solv(index, this->architecture, cache) {}
+        solv(index, this->architecture, cache),
+        installed(installed) {
+    if (installed) solv.add_installed(*installed);
+  }
+
+  const repo::PackageIndex* installed;
 
   // The record for "name" or "name=version" named on the command line.
   size_t requested_record(std::string_view request, const std::vector<bool>& excluded) const;
@@ -66,8 +71,8 @@ struct Resolver::Impl {
 };
 
 Resolver::Resolver(const repo::PackageIndex& index, std::string architecture,
-                   const std::filesystem::path& solv_cache)
-    : m_impl(std::make_unique<Impl>(index, std::move(architecture), solv_cache)) {}
+                   const std::filesystem::path& solv_cache, const repo::PackageIndex* installed)
+    : m_impl(std::make_unique<Impl>(index, std::move(architecture), solv_cache, installed)) {}
 
 Resolver::~Resolver() = default;
 
@@ -92,6 +97,13 @@ size_t Resolver::Impl::requested_record(std::string_view request,
   if (auto equals = request.find('='); equals != std::string_view::npos) {
     name = request.substr(0, equals);
     version = request.substr(equals + 1);
+  }
+  if (installed) {
+    auto [first, last] = installed->equal_range(name);
+    if (first != last)
+      throw BadRequest(fmt::format("'{}' is already installed ({} {})", name,
+                                   installed->at(first).version, installed->at(first).architecture),
+                       std::string(request));
   }
   auto [first, last] = index.equal_range(name);
   if (first == last) {
@@ -187,6 +199,8 @@ Plan Resolver::resolve(const ResolveRequest& request, util::PhaseLog* phases) {
   pool->considered = &considered.map;
 
   QueueGuard jobs;
+  if (Repo* installed = solv.installed_repo())
+    queue_push2(&jobs.queue, SOLVER_LOCK | SOLVER_SOLVABLE_REPO, installed->repoid);
   for (const Seed& seed : seeds)
     queue_push2(&jobs.queue, SOLVER_INSTALL | SOLVER_SOLVABLE, solv.solvable(seed.record));
   // apt's whole marked set as weak installs: libsolv keeps it where it is consistent (so a

@@ -12,6 +12,11 @@
 // Requests with a variant and packages: the variant never follows Recommends (as mmdebstrap), the
 // named packages do unless install_recommends is false. Without a variant only the named packages
 // and their dependencies are installed (no implicit Essential set).
+//
+// A resolver given the packages already installed (a deployment's dpkg database, for package
+// layering) plans only what to add to them. The installed packages stay exactly as they are, as
+// rpm-ostree keeps a base commit's: they satisfy dependencies, and a request that would need one
+// upgraded, removed or replaced cannot be satisfied (the error names both packages).
 #pragma once
 
 #include <cstdint>
@@ -76,13 +81,16 @@ class Resolver {
   // `solv_cache` (may be empty) is a libsolv .solv file written by write_solv_cache for this
   // index; loading it is much faster than building the pool from the index. A missing or stale
   // cache is rebuilt from the index and rewritten (best effort: a read-only cache stays as is).
+  // `installed`, when given, is the index of the installed packages (see above); it must outlive
+  // the resolver.
   Resolver(const repo::PackageIndex& index, std::string architecture,
-           const std::filesystem::path& solv_cache = {});
+           const std::filesystem::path& solv_cache = {},
+           const repo::PackageIndex* installed = nullptr);
   ~Resolver();
   Resolver(const Resolver&) = delete;
   Resolver& operator=(const Resolver&) = delete;
 
-  // Throws Error(ExitCode::usage) for unknown names (with near matches) and
+  // Throws Error(ExitCode::usage) for unknown names (with near matches) or installed ones, and
   // Error(ExitCode::unsatisfiable) with the dependency chain for requests that cannot be met.
   // `phases`, when given, receives the "solve" and "order" timings.
   Plan resolve(const ResolveRequest& request, util::PhaseLog* phases = nullptr);
