@@ -4,6 +4,7 @@
 
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
+#include "lib/util/strings.h"
 #include "temp_tree.h"
 
 using namespace apt_ostree;
@@ -98,4 +99,53 @@ TEST(OstreeLayout, RedirectedDirectoryAndItsVarCounterpartBothFullIsAnError) {
   tree.file("opt/vendor/tool");
   tree.file("var/opt/other");
   EXPECT_THROW(compose::apply_ostree_layout(tree.root), Error);
+}
+
+TEST(OstreeLayout, UndoGivesDpkgItsLayoutAndApplyingAgainGivesTheSameCommitTree) {
+  Tree tree;
+  make_debian_tree(tree);
+  tree.file("var/lib/apt/extended_states", "Package: x\n");
+  tree.file("var/cache/debconf/config.dat", "Name: x\n");
+  fs::create_directories(tree.root / "var/spool/empty");
+  fs::permissions(tree.root / "var/spool/empty", fs::perms(0700));
+  tree.file("usr/share/factory/var/lib/shipped", "shipped by a package\n");
+  tree.file("var/lib/dpkg/info/shipper.list", "/usr/share/factory/var/lib/shipped\n");
+  compose::apply_ostree_layout(tree.root);
+  std::string conf = util::read_file(tree.root / compose::k_var_tmpfiles_conf);
+
+  compose::undo_ostree_layout(tree.root);
+  EXPECT_FALSE(fs::exists(tree.root / "usr/etc"));
+  EXPECT_EQ(util::read_file(tree.root / "etc/hostname"), "debian\n");
+  EXPECT_EQ(fs::read_symlink(tree.root / "var/lib/dpkg"), "../../usr/lib/sysimage/dpkg");
+  EXPECT_EQ(util::read_file(tree.root / "var/lib/dpkg/status"), "Package: bash\n");
+  EXPECT_EQ(util::read_file(tree.root / "var/lib/apt/extended_states"), "Package: x\n");
+  EXPECT_EQ(util::read_file(tree.root / "var/cache/debconf/config.dat"), "Name: x\n");
+  EXPECT_EQ(util::read_file(tree.root / "var/roothome/.bashrc"), "# bashrc\n");
+  EXPECT_EQ(fs::status(tree.root / "var/spool/empty").permissions() & fs::perms::all,
+            fs::perms(0700));
+  EXPECT_EQ(fs::status(tree.root / "var/tmp").permissions() & fs::perms::all, fs::perms(0777));
+  EXPECT_EQ(util::read_file(tree.root / "usr/share/factory/var/lib/shipped"),
+            "shipped by a package\n");
+  EXPECT_FALSE(fs::exists(tree.root / "usr/share/factory/var/lib/apt"));
+  EXPECT_FALSE(fs::exists(tree.root / compose::k_var_tmpfiles_conf));
+
+  // dpkg installs a package that writes to /var; the layout is applied again.
+  tree.file("var/lib/newpkg/state", "new\n");
+  compose::apply_ostree_layout(tree.root);
+  std::string again = util::read_file(tree.root / compose::k_var_tmpfiles_conf);
+  EXPECT_NE(again.find("C /var/lib/newpkg/state"), std::string::npos) << again;
+  // Everything the first conversion declared is declared again.
+  for (std::string_view line : util::split(conf, '\n')) {
+    if (line.starts_with("d /var/lib") || line.starts_with("L ") || line.starts_with("C ")) {
+      EXPECT_NE(again.find(line), std::string::npos) << line;
+    }
+  }
+  EXPECT_EQ(util::read_file(tree.root / "usr/share/factory/var/lib/apt/extended_states"),
+            "Package: x\n");
+}
+
+TEST(OstreeLayout, UndoRefusesATreeNotInTheLayout) {
+  Tree tree;
+  make_debian_tree(tree);
+  EXPECT_THROW(compose::undo_ostree_layout(tree.root), Error);
 }

@@ -3,11 +3,18 @@
 #include <sys/stat.h>
 
 #include <fmt/format.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <set>
 #include <vector>
 
 #include "lib/compose/boot_kernels.h"
+#include "lib/compose/lint_systemd_conf.h"
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
+#include "lib/util/strings.h"
 
 namespace apt_ostree::compose {
 
@@ -92,7 +99,100 @@ void redirect(const fs::path& tree, const std::string& from, const std::string& 
   fs::create_symlink(target, path);
 }
 
+void set_owner_and_mode(const fs::path& path, mode_t mode, uid_t uid, gid_t gid) {
+  if (::lchown(path.c_str(), uid, gid) != 0 || ::chmod(path.c_str(), mode) != 0)
+    fail("cannot set the owner and mode of {}: {}", path.string(), std::strerror(errno));
+}
+
+// Files under /usr/share/factory/var that packages ship (dpkg's file lists), as tree paths.
+std::set<std::string> packaged_factory_files(const fs::path& tree) {
+  std::set<std::string> packaged;
+  fs::path info = tree / "usr/lib/sysimage/dpkg/info";
+  if (!fs::is_directory(info)) return packaged;
+  for (const fs::directory_entry& entry : fs::directory_iterator(info)) {
+    if (entry.path().extension() != ".list") continue;
+    std::string list = util::read_file(entry.path());
+    for (size_t at = list.find("/usr/share/factory/var/"); at != std::string::npos;
+         at = list.find("/usr/share/factory/var/", at + 1)) {
+      if (at > 0 && list[at - 1] != '\n') continue;
+      packaged.insert(list.substr(at + 1, list.find('\n', at) - at - 1));
+    }
+  }
+  return packaged;
+}
+
+// Moves the factory's files back to tree/var (see var_tmpfiles.h), directories made as the
+// factory's copies of them say; what packages ship stays.
+void restore_factory(const fs::path& tree) {
+  fs::path factory = tree / "usr/share/factory/var";
+  if (!fs::is_directory(factory)) return;
+  std::set<std::string> packaged = packaged_factory_files(tree);
+  std::vector<fs::path> directories;
+  for (auto it = fs::recursive_directory_iterator(factory); it != fs::recursive_directory_iterator();
+       ++it) {
+    fs::path relative = it->path().lexically_relative(factory);
+    fs::path target = tree / "var" / relative;
+    struct stat status = util::lstat_or_fail(it->path());
+    if (S_ISDIR(status.st_mode)) {
+      if (!exists_no_follow(target)) {
+        fs::create_directory(target);
+        set_owner_and_mode(target, status.st_mode & 07777, status.st_uid, status.st_gid);
+      }
+      directories.push_back(it->path());
+    } else if (!packaged.contains(it->path().lexically_relative(tree).string())) {
+      fs::rename(it->path(), target);
+    }
+  }
+  // Deepest first: what is left empty was only there for the files that moved.
+  for (auto it = directories.rbegin(); it != directories.rend(); ++it)
+    if (fs::is_empty(*it)) fs::remove(*it);
+  if (fs::is_empty(factory)) fs::remove(factory);
+}
+
+// Applies the d and L lines of the generated configuration (C lines name factory files).
+void apply_var_lines(const fs::path& tree, const std::string& conf) {
+  for (std::string_view line : util::split(conf, '\n')) {
+    std::optional<std::vector<std::string>> fields = split_conf_fields(line);
+    if (!fields || fields->size() < 2 || !(*fields)[1].starts_with("/var/")) continue;
+    const std::vector<std::string>& f = *fields;
+    fs::path path = tree / f[1].substr(1);
+    if (exists_no_follow(path)) continue;
+    if (f[0] == "d" && f.size() >= 5) {
+      fs::create_directories(path);
+      set_owner_and_mode(path, static_cast<mode_t>(std::stoul(f[2], nullptr, 8)),
+                         static_cast<uid_t>(std::stoul(f[3])), static_cast<gid_t>(std::stoul(f[4])));
+    } else if (f[0] == "L" && f.size() >= 7) {
+      fs::create_directories(path.parent_path());
+      fs::create_symlink(f[6], path);
+    }
+  }
+}
+
 }  // namespace
+
+void undo_ostree_layout(const fs::path& tree) {
+  if (!fs::is_directory(fs::symlink_status(tree / "usr/etc")) || exists_no_follow(tree / "etc"))
+    fail("{} is not an OSTree commit's tree made by apt-ostree: it has no /usr/etc, or also /etc",
+         tree.string());
+  fs::rename(tree / "usr/etc", tree / "etc");
+  fs::path conf = tree / k_var_tmpfiles_conf;
+  if (exists_no_follow(conf)) {
+    apply_var_lines(tree, util::read_file(conf));
+    fs::remove(conf);
+  }
+  restore_factory(tree);
+  // What systemd-tmpfiles makes at boot (systemd's var.conf and tmp.conf), which maintainer
+  // scripts take for granted.
+  for (const char* directory : {"var/cache", "var/lib", "var/log", "var/spool"})
+    if (!exists_no_follow(tree / directory)) {
+      fs::create_directories(tree / directory);
+      fs::permissions(tree / directory, fs::perms(0755));
+    }
+  if (!exists_no_follow(tree / "var/tmp")) {
+    fs::create_directories(tree / "var/tmp");
+    fs::permissions(tree / "var/tmp", fs::perms(01777));
+  }
+}
 
 OstreeLayout apply_ostree_layout(const fs::path& tree) {
   if (exists_no_follow(tree / "usr/etc"))

@@ -33,4 +33,15 @@ inline constexpr const char* k_var_tmpfiles_conf = "usr/lib/tmpfiles.d/apt-ostre
 // directory and its /var counterpart both holding files. The tree is then incomplete.
 OstreeLayout apply_ostree_layout(const std::filesystem::path& tree);
 
+// The way back, for installing packages on a commit (package layering): gives a tree in the
+// layout above the one dpkg and maintainer scripts expect, so that apply_ostree_layout can run on
+// it again afterwards. /usr/etc becomes /etc again; /var is rebuilt from the generated tmpfiles.d
+// lines (directories with their modes and owners, symlinks such as /var/lib/dpkg) and the factory
+// files, moved back (files a package ships under /usr/share/factory/var stay), the directories a
+// booted system's tmpfiles.d makes (/var/tmp, /var/log, ...) added; the generated configuration
+// goes. The kernel stays in /usr/lib/modules and the redirected directories stay links into /var,
+// as on a booted system. Only renames, directories and links: a checkout hardlinked into a store
+// is safe. Throws Error naming the path when the tree is not in that layout.
+void undo_ostree_layout(const std::filesystem::path& tree);
+
 }  // namespace apt_ostree::compose

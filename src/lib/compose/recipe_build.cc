@@ -310,8 +310,10 @@ std::vector<StageReport> build_recipe(const Recipe& recipe, const RecipeBuildOpt
       WorkTree work(store_path / "tmp", "stage-" + stage.name);
       BuiltStage built;
       try {
+        std::optional<ParentTree> parent_tree;
+        if (parent) parent_tree = check_out_parent(store, parent->commit, work, report.phases);
         built = build_stage_tree(stage, build.plan, work, store, stage_settings, report.phases,
-                                 parent ? parent->commit : std::string());
+                                 parent_tree);
       } catch (const Error& error) {
         // Several stages may be building: say which one failed.
         throw Error(fmt::format("stage '{}': {}", stage.name, error.what()), error.code());

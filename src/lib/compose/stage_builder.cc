@@ -491,9 +491,20 @@ StagePlan plan_stage(const Stage& stage, const BuildSettings& settings, bool ref
   return result;
 }
 
+ParentTree check_out_parent(store::Repo& repo, const std::string& commit, const WorkTree& work,
+                            util::PhaseLog& phases) {
+  util::ScopedPhase phase(phases, "checkout-parent");
+  ParentTree parent{commit, copy_up_views_work(work.scratch())};
+  store::CheckoutOptions options;
+  if (!parent.hardlinked) options.copy_prefixes = {"/"};
+  repo.checkout({commit}, work.path(), options);
+  if (parent.hardlinked) separate_shared_inodes(work.path());
+  return parent;
+}
+
 BuiltStage build_stage_tree(const Stage& stage, const StagePlan& plan, const WorkTree& work,
                             store::Repo& repo, const BuildSettings& settings,
-                            util::PhaseLog& phases, const std::string& parent_commit) {
+                            util::PhaseLog& phases, const std::optional<ParentTree>& parent) {
   BuiltStage built;
   built.log = work.log();
   const fs::path& root = work.path();
@@ -503,18 +514,14 @@ BuiltStage build_stage_tree(const Stage& stage, const StagePlan& plan, const Wor
   for (const repo::PackageRecord& record : plan.records)
     built.packages.push_back({std::string(record.name), std::string(record.version),
                               std::string(record.architecture), std::string(record.sha256)});
-  const bool child = !parent_commit.empty();
-  bool hardlinked = (child || settings.link_store_files) && copy_up_views_work(work.scratch());
+  const bool child = parent.has_value();
+  bool hardlinked = child ? parent->hardlinked
+                          : settings.link_store_files && copy_up_views_work(work.scratch());
   PathFilter filter(stage.path_exclude, stage.path_include);
 
   // What this stage adds: everything for a root stage, what the parent lacks for a child.
   std::vector<repo::PackageRecord> records;
   if (child) {
-    util::ScopedPhase phase(phases, "checkout-parent");
-    store::CheckoutOptions options;
-    if (!hardlinked) options.copy_prefixes = {"/"};
-    repo.checkout({parent_commit}, root, options);
-    if (hardlinked) separate_shared_inodes(root);
     std::map<std::string, std::string> installed = installed_packages(root);
     for (const repo::PackageRecord& record : plan.records) {
       auto found = installed.find(fmt::format("{}:{}", record.name, record.architecture));

@@ -103,13 +103,26 @@ pkgcache::FetchReport fetch_packages(const std::vector<repo::PackageRecord>& rec
                                      const repo::RepoConfig& view, const BuildSettings& settings,
                                      util::PhaseLog& phases);
 
+// A child stage's starting point: its parent's commit, checked out into the work tree.
+struct ParentTree {
+  std::string commit;
+  // The checkout holds hardlinks into the store (a copy-up view guards them while scripts run);
+  // false: private copies.
+  bool hardlinked = false;
+};
+
+// Checks `commit` out into the empty work tree: hardlinks (each path its own inode) when copy-up
+// views work there, copies otherwise. Timed as "checkout-parent".
+ParentTree check_out_parent(store::Repo& repo, const std::string& commit, const WorkTree& work,
+                            util::PhaseLog& phases);
+
 // Builds `stage` into the work tree, writing maintainer script and hook output to its log: from
-// the package store for a root stage; for a child, on a checkout of its parent's stage commit
-// `parent_commit`, whose new packages the tree's own dpkg installs (stage_layering.h). Throws
-// Error naming the culprit (package, script, hook); the tree is then incomplete and the caller
-// removes it.
+// the package store for a root stage; for a child, on its parent's checkout (check_out_parent),
+// whose new packages the tree's own dpkg installs (stage_layering.h). Throws Error naming the
+// culprit (package, script, hook); the tree is then incomplete and the caller removes it.
 BuiltStage build_stage_tree(const Stage& stage, const StagePlan& plan, const WorkTree& work,
                             store::Repo& repo, const BuildSettings& settings,
-                            util::PhaseLog& phases, const std::string& parent_commit = {});
+                            util::PhaseLog& phases,
+                            const std::optional<ParentTree>& parent = std::nullopt);
 
 }  // namespace apt_ostree::compose
