@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "lib/deploy/status.h"
+#include "lib/util/progress.h"
 
 namespace apt_ostree::cli {
 
@@ -15,6 +16,16 @@ deploy::Transaction open_transaction(const ClientOptions& options, Context& cont
   };
   transaction.phases = &context.phases;
   return deploy::Transaction(transaction);
+}
+
+deploy::LayeringSettings layering_settings(const ClientOptions& options, const Context& context) {
+  deploy::LayeringSettings settings;
+  settings.cache_root = context.cache_root();
+  settings.offline = options.offline;
+  settings.apt_proxy = context.apt_proxy;
+  settings.keyrings.assign(context.keyrings.begin(), context.keyrings.end());
+  settings.progress = util::progress_mode_for_stderr(context.quiet || context.json);
+  return settings;
 }
 
 void report_change(const Context& context, const ClientOptions& options,

@@ -14,4 +14,13 @@ void add_transaction_options(CLI::App& command, ClientOptions& options) {
                    "Fail at once if another transaction holds the sysroot, instead of waiting");
 }
 
+void add_layering_options(CLI::App& command, ClientOptions& options, Context& context) {
+  command.add_option("--keyring", context.keyrings,
+                     "OpenPGP keyring(s) trusted for the archive's Release files (default: the "
+                     "deployment's APT sources' Signed-By, else Debian's archive keyring)");
+  add_download_options(command, context);
+  command.add_flag("--offline", options.offline,
+                   "Take layered packages and archive metadata from the caches only");
+}
+
 }  // namespace apt_ostree::cli

@@ -24,6 +24,8 @@ void register_db(CLI::App& app, Context& context);
 void register_upgrade(CLI::App& app, Context& context);
 void register_deploy(CLI::App& app, Context& context);
 void register_rebase(CLI::App& app, Context& context);
+void register_install(CLI::App& app, Context& context);
+void register_uninstall(CLI::App& app, Context& context);
 // Adds `lint` to the compose command (compose_lint.cc).
 void register_compose_lint(CLI::App& compose, Context& context);
 // Adds `build` to the compose command (compose_build.cc).
@@ -38,11 +40,15 @@ void add_repo_options(CLI::App& command, Context& context);
 struct ClientOptions {
   std::string sysroot = "/";
   bool no_wait = false;
+  bool offline = false;  // layered packages from the caches only
 };
 // Adds --sysroot (client_options.cc).
 void add_sysroot_option(CLI::App& command, ClientOptions& options);
 // Adds --sysroot and --no-wait, for the commands that change the sysroot.
 void add_transaction_options(CLI::App& command, ClientOptions& options);
+// Adds --keyring, --apt-proxy and --offline, for the commands that may build layered packages
+// (install, uninstall, upgrade, deploy, rebase).
+void add_layering_options(CLI::App& command, ClientOptions& options, Context& context);
 
 // Adds --apt-proxy to a command that downloads (refresh-md, download); read-only commands never
 // touch the network, so they do not take it. Defined with add_repo_options (repo_options.cc).

@@ -31,6 +31,8 @@ constexpr Command k_commands[] = {
     {"upgrade", cli::register_upgrade},
     {"deploy", cli::register_deploy},
     {"rebase", cli::register_rebase},
+    {"install", cli::register_install},
+    {"uninstall", cli::register_uninstall},
 };
 
 // The command the arguments name (the first argument that is a command's name, the value of

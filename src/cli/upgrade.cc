@@ -39,6 +39,7 @@ nlohmann::ordered_json update_json(const deploy::BaseUpdate& update) {
                               {"objects_fetched", update.pull.objects_fetched},
                               {"delta_parts_fetched", update.pull.delta_parts_fetched}};
   if (update.packages) json["packages"] = deploy::package_diff_json(*update.packages);
+  json["inactive-requests"] = update.inactive;
   if (update.deployed)
     json["deployment"] = fmt::format("{}.{}", update.deployed->checksum, update.deployed->serial);
   return json;
@@ -50,6 +51,7 @@ void run_update(Context& context, const BaseOptions& options, deploy::BaseUpdate
   if (options.preview) update_options.mode = deploy::BaseUpdateMode::preview;
   else if (options.check) update_options.mode = deploy::BaseUpdateMode::check;
   update_options.allow_downgrade = options.allow_downgrade;
+  update_options.layering = layering_settings(options.client, context);
   deploy::Transaction transaction = open_transaction(options.client, context);
   deploy::BaseUpdate update = deploy::update_base(transaction, update_options);
   if (context.json) {
@@ -62,6 +64,9 @@ void run_update(Context& context, const BaseOptions& options, deploy::BaseUpdate
       std::printf("Fetched: %s\n", pull_summary(update.pull).c_str());
       if (update.packages && (options.preview || update.deployed))
         std::fputs(deploy::format_package_diff(*update.packages).c_str(), stdout);
+      if (!update.inactive.empty())
+        std::printf("Inactive requests (the new base has them): %s\n",
+                    fmt::format("{}", fmt::join(update.inactive, ", ")).c_str());
       if (update.deployed && options.client.sysroot == "/")
         std::printf("Run \"systemctl reboot\" to start a reboot.\n");
     }
@@ -84,6 +89,7 @@ void register_upgrade(CLI::App& app, Context& context) {
   CLI::App* command = app.add_subcommand(
       "upgrade", "Pull the newest commit of the origin's ref and deploy it");
   add_transaction_options(*command, options->client);
+  add_layering_options(*command, options->client, context);
   add_check_options(*command, *options);
   command->add_flag("--allow-downgrade", options->allow_downgrade,
                     "Deploy the ref's commit even if it is older than the deployed one");
@@ -97,6 +103,7 @@ void register_deploy(CLI::App& app, Context& context) {
   CLI::App* command = app.add_subcommand(
       "deploy", "Deploy a given commit of the origin's ref (pulled if needed)");
   add_transaction_options(*command, options->client);
+  add_layering_options(*command, options->client, context);
   add_check_options(*command, *options);
   command->add_option("REV", options->rev, "The commit's checksum, or version=VERSION")
       ->required();
@@ -110,6 +117,7 @@ void register_rebase(CLI::App& app, Context& context) {
   CLI::App* command = app.add_subcommand(
       "rebase", "Follow another ref (REMOTE:REF, or a local REF) and deploy its newest commit");
   add_transaction_options(*command, options->client);
+  add_layering_options(*command, options->client, context);
   add_check_options(*command, *options);
   command->add_option("REFSPEC", options->refspec, "REMOTE:REF or REF")->required();
   command->add_option("REV", options->rev, "A commit of that ref instead of its newest");

@@ -142,27 +142,6 @@ void ensure_emulation(std::string_view architecture) {
         architecture, *cpu, entry.string());
 }
 
-// apt's record of which packages were installed only as dependencies (apt-mark showauto), as
-// mmdebstrap leaves it: everything apt pulled in after the essential set, so `apt autoremove`
-// later treats the tree like one apt built. The essential set and the seeds (what the variant or
-// the treefile names) are manual.
-std::string extended_states(const repo::PackageIndex& index, const solve::Plan& plan,
-                            const std::set<std::string>& essential_closure,
-                            const std::string& native_architecture) {
-  std::map<std::string, std::string> automatic;  // name -> architecture, sorted
-  for (const solve::PlanEntry& entry : plan.packages) {
-    repo::PackageRecord record = index.at(entry.index);
-    // apt records an Architecture: all package under the native architecture, as it sees it.
-    if (entry.pulled_by && !essential_closure.contains(std::string(record.name)))
-      automatic.emplace(record.name,
-                        record.architecture == "all" ? native_architecture : record.architecture);
-  }
-  std::string text;
-  for (const auto& [name, architecture] : automatic)
-    text += fmt::format("Package: {}\nArchitecture: {}\nAuto-Installed: 1\n\n", name, architecture);
-  return text;
-}
-
 // The rest of what debootstrap and mmdebstrap leave in a fresh tree, and nothing of the build:
 // apt pointed at the archive it came from, an unconfigured fstab, no machine-id (each booted copy
 // makes its own), and none of the logs and caches that differ from build to build.
@@ -430,6 +409,49 @@ repo::RepoConfig archive_view(const Stage& stage, const BuildSettings& settings)
   return config;
 }
 
+uint64_t refresh_archive_view(const repo::RepoConfig& view, const BuildSettings& settings,
+                              util::PhaseLog& phases) {
+  if (settings.offline) return 0;
+  util::ScopedPhase phase(phases, "refresh");
+  fetch::DownloaderOptions options;
+  options.proxy = settings.apt_proxy;
+  fetch::Downloader downloader(options);
+  // Its own steps are logged as "refresh/STEP": parts of "refresh", not phases beside it.
+  util::PhaseLog steps;
+  repo::RefreshReport report = repo::refresh_metadata(view, downloader, steps,
+                                                      solve::solv_cache_writer(view.architecture));
+  for (const util::PhaseTiming& step : steps.phases())
+    phases.add({"refresh/" + step.name, step.wall_ms, step.cpu_ms});
+  return report.bytes_downloaded;
+}
+
+fs::path current_generation(const repo::RepoConfig& view) {
+  fs::path generation = view.metadata_dir() / "current";
+  if (!fs::exists(generation / "packages.idx"))
+    fail("no metadata cached for {} {} ({}); run without --offline once", view.release,
+         view.architecture, view.mirror);
+  return generation;
+}
+
+// Everything apt pulled in after the essential set, so `apt autoremove` later treats the tree like
+// one apt built.
+std::string extended_states(const repo::PackageIndex& index, const solve::Plan& plan,
+                            const std::set<std::string>& essential_closure,
+                            const std::string& native_architecture) {
+  std::map<std::string, std::string> automatic;  // name -> architecture, sorted
+  for (const solve::PlanEntry& entry : plan.packages) {
+    repo::PackageRecord record = index.at(entry.index);
+    // apt records an Architecture: all package under the native architecture, as it sees it.
+    if (entry.pulled_by && !essential_closure.contains(std::string(record.name)))
+      automatic.emplace(record.name,
+                        record.architecture == "all" ? native_architecture : record.architecture);
+  }
+  std::string text;
+  for (const auto& [name, architecture] : automatic)
+    text += fmt::format("Package: {}\nArchitecture: {}\nAuto-Installed: 1\n\n", name, architecture);
+  return text;
+}
+
 std::vector<std::string> StagePlan::package_lines() const {
   std::vector<std::string> lines;
   for (const repo::PackageRecord& record : records)
@@ -443,23 +465,8 @@ StagePlan plan_stage(const Stage& stage, const BuildSettings& settings, bool ref
   StagePlan result;
   result.view = archive_view(stage, settings);
   const repo::RepoConfig& view = result.view;
-  if (refresh && !settings.offline) {
-    util::ScopedPhase phase(phases, "refresh");
-    fetch::DownloaderOptions options;
-    options.proxy = settings.apt_proxy;
-    fetch::Downloader downloader(options);
-    // Its own steps are logged as "refresh/STEP": parts of "refresh", not phases beside it.
-    util::PhaseLog steps;
-    repo::RefreshReport report = repo::refresh_metadata(
-        view, downloader, steps, solve::solv_cache_writer(view.architecture));
-    for (const util::PhaseTiming& step : steps.phases())
-      phases.add({"refresh/" + step.name, step.wall_ms, step.cpu_ms});
-    result.bytes_downloaded = report.bytes_downloaded;
-  }
-  fs::path generation = view.metadata_dir() / "current";
-  if (!fs::exists(generation / "packages.idx"))
-    fail("no metadata cached for {} {} ({}); run without --offline once", view.release,
-         view.architecture, view.mirror);
+  if (refresh) result.bytes_downloaded = refresh_archive_view(view, settings, phases);
+  fs::path generation = current_generation(view);
 
   if (fs::exists(generation / "Release")) {
     deb::ReleaseFile release =

@@ -27,6 +27,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -35,6 +36,7 @@
 #include "lib/pkgcache/fetch_packages.h"
 #include "lib/repo/package_index.h"
 #include "lib/repo/repo_config.h"
+#include "lib/solve/resolver.h"
 #include "lib/store/repo.h"
 #include "lib/util/progress.h"
 #include "lib/util/timer.h"
@@ -91,6 +93,20 @@ struct StagePlan {
   // "name version architecture sha256" per package, in install order (StageManifest::packages).
   std::vector<std::string> package_lines() const;
 };
+
+// Refreshes `view`'s metadata (the "refresh" phase, its steps as "refresh/STEP"); nothing when
+// offline. Returns the bytes downloaded.
+uint64_t refresh_archive_view(const repo::RepoConfig& view, const BuildSettings& settings,
+                              util::PhaseLog& phases);
+// The directory of `view`'s current verified metadata; an Error if none was ever fetched.
+std::filesystem::path current_generation(const repo::RepoConfig& view);
+
+// apt's record of which packages were installed only as dependencies (apt-mark showauto), as
+// mmdebstrap leaves it: everything `plan` pulled in (made over `index`) but the seeds and
+// `essential_closure`, as var/lib/apt/extended_states stanzas sorted by name.
+std::string extended_states(const repo::PackageIndex& index, const solve::Plan& plan,
+                            const std::set<std::string>& essential_closure,
+                            const std::string& native_architecture);
 
 // Plans `stage`; with `refresh` (and not offline), refreshes its archive view's metadata first.
 // An unknown or ambiguous package is an Error naming its treefile line.

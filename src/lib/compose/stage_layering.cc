@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "lib/deb/control.h"
+#include "lib/repo/package_index.h"
 #include "lib/util/fs.h"
 #include "lib/util/strings.h"
 
@@ -10,22 +11,43 @@ namespace apt_ostree::compose {
 
 namespace fs = std::filesystem;
 
-std::map<std::string, std::string> installed_packages(const fs::path& tree) {
+namespace {
+
+// Calls `visit` with each stanza of `tree`'s dpkg status file whose package is installed.
+template <typename Visit>
+void for_each_installed(const fs::path& tree, Visit visit) {
   fs::path status_file = tree / "var/lib/dpkg/status";
   std::string text = util::read_file(status_file);
-  std::map<std::string, std::string> installed;
   deb::ControlParser parser(text, status_file.string());
   deb::ControlStanza stanza;
   while (parser.next(stanza)) {
     auto status = stanza.get("Status");
-    auto name = stanza.get("Package");
-    auto architecture = stanza.get("Architecture");
-    auto version = stanza.get("Version");
-    if (!status || !name || !architecture || !version) continue;
-    if (!status->ends_with(" installed")) continue;  // "install ok installed"
-    installed.emplace(fmt::format("{}:{}", *name, *architecture), std::string(*version));
+    if (!status || !status->ends_with(" installed")) continue;  // "install ok installed"
+    if (!stanza.get("Package") || !stanza.get("Architecture") || !stanza.get("Version")) continue;
+    visit(stanza);
   }
+}
+
+}  // namespace
+
+std::map<std::string, std::string> installed_packages(const fs::path& tree) {
+  std::map<std::string, std::string> installed;
+  for_each_installed(tree, [&](const deb::ControlStanza& stanza) {
+    installed.emplace(fmt::format("{}:{}", *stanza.get("Package"), *stanza.get("Architecture")),
+                      std::string(*stanza.get("Version")));
+  });
   return installed;
+}
+
+void write_installed_index(const fs::path& tree, const fs::path& index_path) {
+  std::string stanzas;
+  for_each_installed(tree, [&](const deb::ControlStanza& stanza) {
+    stanzas.append(stanza.text);
+    stanzas += "\n\n";
+  });
+  repo::PackageIndexBuilder builder;
+  builder.add_packages(stanzas, "", "var/lib/dpkg/status");
+  builder.write(index_path);
 }
 
 std::vector<std::vector<std::string>> layering_commands(

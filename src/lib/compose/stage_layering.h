@@ -25,6 +25,11 @@ struct LayeredPackage {
 // "name:architecture" -> version. Throws Error naming the file if it cannot be read.
 std::map<std::string, std::string> installed_packages(const std::filesystem::path& tree);
 
+// The packages dpkg lists as installed in `tree`'s database, written to `index_path` as a
+// PackageIndex: what the resolver keeps as it is when packages are layered on the tree.
+void write_installed_index(const std::filesystem::path& tree,
+                           const std::filesystem::path& index_path);
+
 // The dpkg commands (argv, run in the tree) that unpack `packages` (the new ones, in install
 // order) in batches, each package after its Pre-Depends are configured, as apt splits an
 // installation; `dpkg_options` (path filters, ...) go to every `dpkg --unpack`. The caller's final

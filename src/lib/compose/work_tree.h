@@ -32,6 +32,8 @@ class WorkTree {
   const std::filesystem::path& path() const { return m_tree; }
   // For the build's own use (copy-up layers): an empty directory at first, removed with the tree.
   const std::filesystem::path& scratch() const { return m_scratch; }
+  // A path for the build's own files beside the tree (an index it writes), removed with it.
+  std::filesystem::path file(std::string_view name) const { return m_directory / name; }
   std::filesystem::path log() const;
 
  private:

@@ -1,5 +1,7 @@
 #include "lib/deploy/base_update.h"
 
+#include <fmt/format.h>
+
 #include "lib/store/commit_object.h"
 #include "lib/util/error.h"
 
@@ -56,8 +58,7 @@ BaseUpdate update_base(Transaction& transaction, const BaseUpdateOptions& option
   std::unique_ptr<store::Repo> repo = store::open_repo(repo_path, store::RepoMode::bare, false);
   BaseUpdate update;
   // A derived deployment's commit was built here on its base: the commit's parent.
-  store::CommitInfo from = store::read_commit_object(repo_path, base.deployment.checksum);
-  if (base.origin.derived()) from = store::read_commit_object(repo_path, from.parent);
+  store::CommitInfo from = store::read_commit_object(repo_path, base_commit(repo_path, base));
   update.from = from.checksum;
 
   BaseTarget target = options.target;
@@ -97,11 +98,24 @@ BaseUpdate update_base(Transaction& transaction, const BaseUpdateOptions& option
     // Commits not composed by apt-ostree have no package list: nothing to compare.
   }
   if (options.mode != BaseUpdateMode::deploy) return update;
-  if (base.origin.derived())
-    fail("{} has layered packages or overrides, which apt-ostree cannot re-apply on a new base "
-         "yet; `apt-ostree reset` first",
-         base.deployment.checksum);
-  update.deployed = transaction.deploy(base.deployment.osname, update.to, origin, std::nullopt);
+  std::string commit = update.to;
+  if (base.origin.derived()) {
+    repo::RepoConfig view = deployment_archive_view(repo_path, base, options.layering);
+    try {
+      compose::LayeredCommit layered =
+          commit_for_origin(transaction, update.to, origin, view, options.layering, true);
+      commit = layered.commit;
+      update.inactive = std::move(layered.inactive);
+    } catch (const Error& error) {
+      if (error.code() != ExitCode::unsatisfiable) throw;
+      throw Error(fmt::format("the layered packages ({}) cannot be installed on {}: {}; "
+                              "`apt-ostree uninstall` the layered package named there, then "
+                              "upgrade again",
+                              fmt::join(origin.packages, ", "), update.to, error.what()),
+                  error.code());
+    }
+  }
+  update.deployed = transaction.deploy(base.deployment.osname, commit, origin, std::nullopt);
   return update;
 }
 

@@ -2,12 +2,15 @@
 // `deploy REV` (a given commit of it) and `rebase REMOTE:REF` (another ref). The commit is pulled
 // from the ref's remote (OSTree over HTTP, static deltas when the server has them), or taken from
 // the sysroot's repository for a local ref, then deployed with the new origin; /etc carries over.
+// A deployment with layered packages gets them built again on the new base
+// (package_layering.h).
 #pragma once
 
 #include <optional>
 #include <string>
 
 #include "lib/deploy/package_diff.h"
+#include "lib/deploy/package_layering.h"
 #include "lib/deploy/transaction.h"
 
 namespace apt_ostree::deploy {
@@ -29,6 +32,8 @@ struct BaseUpdateOptions {
   BaseTarget target;
   BaseUpdateMode mode = BaseUpdateMode::deploy;
   bool allow_downgrade = false;  // an upgrade to an older commit fails without it
+  // For a deployment with layered packages, which are built again on the new base.
+  LayeringSettings layering;
 };
 
 struct BaseUpdate {
@@ -38,6 +43,8 @@ struct BaseUpdate {
   store::PullResult pull;  // empty for a local ref
   std::optional<PackageDiff> packages;  // preview, and deploy of a changed base
   std::optional<store::Deployment> deployed;
+  // Layered packages the new base ships itself: still requested, nothing to add for now.
+  std::vector<std::string> inactive;
 };
 
 // Throws Error naming the remote, ref or commit that failed; the sysroot is unchanged then.

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "lib/deploy/grub_config.h"
+#include "lib/deploy/package_layering.h"
 #include "lib/util/error.h"
 
 namespace apt_ostree::deploy {
@@ -56,6 +57,7 @@ uint64_t Transaction::finish(bool prune) {
     refresh_grub_config(m_path);
   }
   util::ScopedPhase phase(m_phases, prune ? "clean up and prune" : "clean up");
+  ref_layered_bases(m_sysroot->repo_path(), deployments());
   return m_sysroot->cleanup(prune);
 }
 

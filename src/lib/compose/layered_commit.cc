@@ -1,0 +1,114 @@
+#include "lib/compose/layered_commit.h"
+
+#include <fmt/format.h>
+
+#include <map>
+#include <optional>
+
+#include "lib/compose/ostree_layout.h"
+#include "lib/compose/stage_layering.h"
+#include "lib/compose/work_tree.h"
+#include "lib/solve/resolver.h"
+#include "lib/util/error.h"
+#include "lib/util/fs.h"
+#include "lib/util/strings.h"
+
+namespace apt_ostree::compose {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// What to add to the checked-out base in `work`: the request resolved against the archive view
+// with the base's dpkg database installed.
+StagePlan plan_layering(const LayeringRequest& request, const WorkTree& work,
+                        const BuildSettings& settings, util::PhaseLog& phases,
+                        std::vector<std::string>& inactive) {
+  StagePlan plan;
+  plan.view = request.view;
+  plan.bytes_downloaded = refresh_archive_view(plan.view, settings, phases);
+  fs::path generation = current_generation(plan.view);
+  plan.index.emplace(repo::PackageIndex::open(generation / "packages.idx"));
+  fs::path installed_path = work.file("installed.idx");
+  write_installed_index(work.path(), installed_path);
+  repo::PackageIndex installed = repo::PackageIndex::open(installed_path);
+  solve::Resolver resolver(*plan.index, plan.view.architecture,
+                           generation / solve::k_solv_cache_name, &installed);
+  solve::ResolveRequest resolve;
+  for (const std::string& package : request.packages) {
+    std::string name = package.substr(0, package.find('='));
+    auto [first, last] = installed.equal_range(name);
+    if (request.skip_installed && first != last)
+      inactive.push_back(package);
+    else
+      resolve.packages.push_back(package);
+  }
+  resolve.release = plan.view.release;
+  solve::Plan solved = resolver.resolve(resolve, &phases);
+  for (const solve::PlanEntry& entry : solved.packages)
+    plan.records.push_back(plan.index->at(entry.index));
+  // apt's auto-installed marks: the base's, and the new dependencies.
+  fs::path states = work.path() / "var/lib/apt/extended_states";
+  if (fs::exists(states)) plan.auto_installed = util::read_file(states);
+  plan.auto_installed += extended_states(*plan.index, solved, {}, plan.view.architecture);
+  return plan;
+}
+
+// The base's metadata (version, ...) without what binds a commit to its ref or signatures, and
+// the package list of the new tree.
+store::Metadata layered_metadata(const store::CommitInfo& base, const fs::path& tree) {
+  store::Metadata metadata;
+  for (const auto& [key, value] : base.metadata)
+    if (!key.starts_with("ostree.")) metadata.emplace(key, value);
+  std::vector<std::string> packages;
+  for (const auto& [name_architecture, version] : installed_packages(tree)) {
+    size_t colon = name_architecture.rfind(':');
+    packages.push_back(fmt::format("{} {} {}", name_architecture.substr(0, colon), version,
+                                   name_architecture.substr(colon + 1)));
+  }
+  metadata["apt-ostree.packages"] = packages;
+  metadata[k_base_commit_key] = base.checksum;
+  return metadata;
+}
+
+}  // namespace
+
+LayeredCommit build_layered_commit(store::Repo& repo, const fs::path& repo_path,
+                                   const LayeringRequest& request, const BuildSettings& settings,
+                                   util::PhaseLog& phases) {
+  store::CommitInfo base = repo.read_commit(request.base_commit);
+  WorkTree work(repo_path / "tmp", "layered");
+  ParentTree parent = check_out_parent(repo, base.checksum, work, phases);
+  {
+    util::ScopedPhase phase(phases, "dpkg view");
+    undo_ostree_layout(work.path());
+  }
+  LayeredCommit result;
+  StagePlan plan = plan_layering(request, work, settings, phases, result.inactive);
+
+  Stage stage;
+  stage.name = "layered";
+  stage.from = "the base commit";
+  stage.release = plan.view.release;
+  stage.architecture = plan.view.architecture;
+  stage.components = plan.view.components;
+  stage.mirror = plan.view.mirror;
+  BuiltStage built = build_stage_tree(stage, plan, work, repo, settings, phases, parent);
+
+  result.added = std::move(built.packages);
+  result.bytes_downloaded = plan.bytes_downloaded + built.bytes_downloaded;
+  store::CommitOptions commit;
+  commit.parent = base.checksum;
+  commit.subject = fmt::format("apt-ostree: {} on {}", fmt::join(request.packages, " "),
+                               base.checksum.substr(0, 12));
+  commit.metadata = layered_metadata(base, work.path());
+  {
+    util::ScopedPhase phase(phases, "ostree layout");
+    apply_ostree_layout(work.path());
+  }
+  util::ScopedPhase phase(phases, "commit");
+  result.commit = repo.commit(work.path(), commit);
+  return result;
+}
+
+}  // namespace apt_ostree::compose

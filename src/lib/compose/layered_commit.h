@@ -1,0 +1,57 @@
+// Package layering, the compose engine's part: a commit built on a device from a base commit and
+// the packages to add to it, as rpm-ostree builds a client-side layered commit from RPMs.
+//
+//   checkout-parent  the base commit, hardlinked from the sysroot's repository (copy_up_view.h)
+//   dpkg view        the OSTree layout undone, so dpkg and maintainer scripts find /etc and /var
+//                    (ostree_layout.h)
+//   refresh, solve   the archive view's metadata; the packages resolved against it with the
+//                    base's dpkg database installed and kept exactly as it is (solve/resolver.h)
+//   fetch, configure the .debs into the shared package cache; the tree's own dpkg unpacks and
+//                    configures them in a chroot, as apt would on the running system
+//                    (stage_layering.h)
+//   ostree layout    the layout applied again (the new /var content joins the generated
+//                    tmpfiles.d lines and the factory)
+//   commit           with the base as parent, the base's metadata (version, ...) and the new
+//                    package list
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "lib/compose/stage_builder.h"
+#include "lib/repo/repo_config.h"
+#include "lib/store/repo.h"
+#include "lib/util/timer.h"
+
+namespace apt_ostree::compose {
+
+struct LayeringRequest {
+  std::string base_commit;
+  std::vector<std::string> packages;  // "name" or "name=version", none of them in the base
+  repo::RepoConfig view;              // the archive they come from
+  // Requested packages the base already has are skipped ("inactive", as rpm-ostree calls them:
+  // an upgrade whose new base ships one) instead of failing.
+  bool skip_installed = false;
+};
+
+struct LayeredCommit {
+  std::string commit;
+  std::vector<InstalledPackage> added;  // in install order, dependencies included
+  std::vector<std::string> inactive;    // requests skipped because the base has them
+  uint64_t bytes_downloaded = 0;        // metadata and packages
+};
+
+// Builds the commit in `repo` (the repository at `repo_path`; work trees go to its tmp/).
+// Throws Error naming the culprit: an unknown or already installed package, a dependency the
+// base cannot meet (its package named), a failed download or maintainer script (with the end
+// of the log). Nothing is left behind then but the log.
+LayeredCommit build_layered_commit(store::Repo& repo, const std::filesystem::path& repo_path,
+                                   const LayeringRequest& request, const BuildSettings& settings,
+                                   util::PhaseLog& phases);
+
+// The metadata key holding the base commit of a layered commit (also its parent).
+inline constexpr const char* k_base_commit_key = "apt-ostree.base-commit";
+
+}  // namespace apt_ostree::compose

@@ -1,0 +1,115 @@
+#include "lib/deploy/package_layering.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <set>
+
+#include "lib/deploy/package_diff.h"
+#include "lib/repo/apt_sources.h"
+#include "lib/store/commit_object.h"
+#include "lib/util/error.h"
+
+namespace apt_ostree::deploy {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::string_view k_base_ref_prefix = "apt-ostree/base/";
+
+// The architecture a commit's packages are built for: the first that is not "all".
+std::string commit_architecture(const store::CommitInfo& commit) {
+  for (const CommitPackage& package : commit_packages(commit))
+    if (package.architecture != "all") return package.architecture;
+  fail("the commit {} lists no architecture-specific package, so its architecture is unknown",
+       commit.checksum);
+}
+
+}  // namespace
+
+std::string base_commit(const fs::path& repo, const ListedDeployment& deployment) {
+  if (!deployment.origin.derived()) return deployment.deployment.checksum;
+  return store::read_commit_object(repo, deployment.deployment.checksum).parent;
+}
+
+repo::RepoConfig deployment_archive_view(const fs::path& repo, const ListedDeployment& deployment,
+                                         const LayeringSettings& settings) {
+  fs::path etc_apt = deployment.deployment.path / "etc/apt";
+  std::vector<repo::AptSource> sources = repo::read_apt_sources(etc_apt);
+  auto usable = std::find_if(sources.begin(), sources.end(), [](const repo::AptSource& source) {
+    return !source.uris.empty() && !source.suites.empty() && !source.components.empty();
+  });
+  if (usable == sources.end())
+    fail("the deployment {} names no archive in {}: add a deb line for its release there",
+         deployment.deployment.checksum, etc_apt.string());
+  repo::RepoConfig view;
+  view.mirror = usable->uris.front();
+  view.release = usable->suites.front();
+  view.components = usable->components;
+  view.architecture =
+      commit_architecture(store::read_commit_object(repo, base_commit(repo, deployment)));
+  if (!settings.keyrings.empty())
+    view.keyrings = settings.keyrings;
+  else if (!usable->signed_by.empty())
+    view.keyrings = {usable->signed_by};
+  view.cache_dir = settings.cache_root;
+  return view;
+}
+
+compose::LayeredCommit commit_for_origin(Transaction& transaction, const std::string& base,
+                                         const Origin& origin, const repo::RepoConfig& view,
+                                         const LayeringSettings& settings, bool skip_installed) {
+  if (!origin.derived()) return {base, {}, {}, 0};
+  fs::path repo_path = transaction.sysroot().repo_path();
+  std::unique_ptr<store::Repo> repo = store::open_repo(repo_path, store::RepoMode::bare, false);
+  return compose::build_layered_commit(*repo, repo_path,
+                                       {base, origin.packages, view, skip_installed}, settings,
+                                       transaction.phases());
+}
+
+LayeringResult change_packages(Transaction& transaction, const LayeredPackagesChange& change,
+                               const LayeringSettings& settings) {
+  ListedDeployment deployment = transaction.base();
+  Origin origin = deployment.origin;
+  for (const std::string& name : change.uninstall) {
+    auto found = std::find(origin.packages.begin(), origin.packages.end(), name);
+    if (found == origin.packages.end())
+      fail("'{}' is not a layered package of {} (layered: {})", name,
+           deployment.deployment.checksum,
+           origin.packages.empty() ? "none" : fmt::format("{}", fmt::join(origin.packages, ", ")));
+    origin.packages.erase(found);
+  }
+  for (const std::string& name : change.install) {
+    if (std::find(origin.packages.begin(), origin.packages.end(), name) != origin.packages.end())
+      fail("'{}' is already layered on {}", name, deployment.deployment.checksum);
+    origin.packages.push_back(name);
+  }
+  fs::path repo = transaction.sysroot().repo_path();
+  LayeringResult result;
+  result.base = base_commit(repo, deployment);
+  repo::RepoConfig view = deployment_archive_view(repo, deployment, settings);
+  compose::LayeredCommit layered = commit_for_origin(transaction, result.base, origin, view, settings, false);
+  result.commit = layered.commit;
+  result.added = std::move(layered.added);
+  result.bytes_downloaded = layered.bytes_downloaded;
+  result.deployed =
+      transaction.deploy(deployment.deployment.osname, result.commit, origin, std::nullopt);
+  return result;
+}
+
+void ref_layered_bases(const fs::path& repo_path, const std::vector<ListedDeployment>& deployments) {
+  std::set<std::string> bases;
+  for (const ListedDeployment& deployment : deployments)
+    if (deployment.origin.derived()) bases.insert(base_commit(repo_path, deployment));
+  std::unique_ptr<store::Repo> repo = store::open_repo(repo_path, store::RepoMode::bare, false);
+  std::vector<std::pair<std::string, std::string>> refs = repo->list_refs(k_base_ref_prefix);
+  std::set<std::string> referenced;
+  for (const auto& [ref, checksum] : refs) referenced.insert(checksum);
+  if (referenced == bases && refs.size() == bases.size()) return;
+  for (const auto& [ref, checksum] : refs) repo->set_ref(ref, std::nullopt);
+  size_t n = 0;
+  for (const std::string& base : bases) repo->set_ref(fmt::format("{}{}", k_base_ref_prefix, n++), base);
+}
+
+}  // namespace apt_ostree::deploy

@@ -1,0 +1,106 @@
+# Package layering on a fake sysroot: `install` builds a commit on the deployment's base with the
+# fixture repository's packages (dependencies resolved against the base's dpkg database, maintainer
+# scripts run in a chroot of the new tree) and deploys it; `upgrade` builds the layered packages
+# again on the new base; `uninstall` goes back to the base. Stock ostree must read every result,
+# and mistakes (unknown, installed or conflicting packages) fail naming the package and change
+# nothing.
+source "$(dirname "$0")/lib.sh"
+source "$(dirname "$0")/client-fixture.sh"
+
+c1=$(publish first 1)
+ref=$(ostree refs --repo="$served" | head -1)
+serve_static "$served"
+sysroot=$TEST_DIR/sysroot
+make_sysroot "$sysroot" "$STATIC_URL" "$ref"
+# The deployment's APT sources name the fixture archive, which the fixture keyring signs.
+layer() { run_tool "$@" --sysroot "$sysroot" --keyring "$FIXTURE_KEYRING"; }
+commit_of() { ostree rev-parse --repo="$sysroot/ostree/repo" "$1"; }
+deployed_tree() { echo "$sysroot/ostree/deploy/debian/deploy/$(status_field 0 checksum).$(status_field 0 serial)"; }
+
+step "install layers a package with its pre-dependencies; their maintainer scripts ran"
+out=$(layer install fx-chain-c)
+expect_contains "$out" "fx-chain-a:all 1.0" "install (a dependency)"
+expect_contains "$out" "fx-chain-c:all 1.0" "install"
+layered=$(status_field 0 checksum)
+[ "$layered" != "$c1" ] || die "install deployed the base commit"
+[ "$(status_field 0 base-checksum)" = "$c1" ] || die "the layered deployment's base is not $c1"
+[ "$(status_field 1 checksum)" = "$c1" ] || die "the base deployment is not kept as rollback"
+expect_contains "$(run_tool status --sysroot "$sysroot")" "LayeredPackages: fx-chain-c" "status"
+ostree log --repo="$sysroot/ostree/repo" "$layered" | grep -q "$c1" || die "the layered commit's parent is not the base"
+[ "$(ostree_first)" = "$layered" ] || die "stock ostree does not see the layered deployment first"
+tree=$(deployed_tree)
+grep -q "^baserefspec=" "$tree.origin" && grep -q "^requested=fx-chain-c" "$tree.origin" ||
+  die "the origin does not record the layered package: $(cat "$tree.origin")"
+status_text=$(cat "$tree/usr/lib/sysimage/dpkg/status")
+for package in fx-chain-a fx-chain-b fx-chain-c fx-order-app; do
+  grep -A2 "^Package: $package\$" <<<"$status_text" | grep -q "Status: install ok installed" ||
+    die "$package is not installed in the layered tree"
+done
+# The postinsts wrote to /var: into the factory and the generated tmpfiles.d lines.
+[ -e "$tree/usr/share/factory/var/lib/fx/chain-b.configured" ] || die "fx-chain-b's postinst left no state"
+grep -q "^C /var/lib/fx/chain-b.configured" "$tree/usr/lib/tmpfiles.d/apt-ostree-autovar.conf" ||
+  die "the layered tree's tmpfiles.d does not bring fx-chain-b's state back"
+grep -q "^L /var/lib/dpkg " "$tree/usr/lib/tmpfiles.d/apt-ostree-autovar.conf" || die "/var/lib/dpkg link lost"
+[ -d "$tree/usr/etc" ] && [ ! -e "$tree/usr/etc/etc" ] || die "the layered tree's /usr/etc is wrong"
+out=$(run_tool db diff --sysroot "$sysroot" "$c1" "$layered")
+expect_contains "$out" "fx-chain-b:all 1.0" "db diff base -> layered"
+[ "$(commit_of apt-ostree/base/0)" = "$c1" ] || die "no ref keeps the base commit"
+
+step "mistakes name the package and change nothing"
+before=$(run_tool --json status --sysroot "$sysroot")
+expect_fail layer install fx-chain-c
+expect_contains "$FAIL_STDERR" "'fx-chain-c' is already layered" "install of a layered package"
+expect_fail layer install fx-order-base
+expect_contains "$FAIL_STDERR" "'fx-order-base' is already installed" "install of a base package"
+expect_fail layer install fx-chian-a
+expect_contains "$FAIL_STDERR" "did you mean: fx-chain-a" "install of an unknown package"
+expect_fail layer uninstall fx-order-app
+expect_contains "$FAIL_STDERR" "'fx-order-app' is not a layered package" "uninstall of a base package"
+expect_fail layer install fx-fail
+expect_contains "$FAIL_STDERR" "fx-fail" "install of a package whose postinst fails"
+[ "$(run_tool --json status --sysroot "$sysroot")" = "$before" ] || die "a failed install changed the sysroot"
+left=$(find "$sysroot/ostree/repo/tmp" -maxdepth 1 -type d -name 'apt-ostree-*')
+[ -z "$left" ] || die "a failed install left its work tree: $left"
+no_mounts_below "a failed install"
+
+step "upgrade builds the layered packages again on the new base"
+c2=$(publish second 2)
+out=$(layer upgrade)
+upgraded=$(status_field 0 checksum)
+[ "$(status_field 0 base-checksum)" = "$c2" ] || die "the upgrade is not based on $c2"
+tree=$(deployed_tree)
+grep -q "^Package: fx-chain-c" "$tree/usr/lib/sysimage/dpkg/status" || die "the upgrade lost the layered package"
+[ -e "$tree/usr/etc/fx/fx.conf" ] || die "the upgrade lost the new base's fx-conffile"
+expect_contains "$(run_tool status --sysroot "$sysroot")" "LayeredPackages: fx-chain-c" "status after upgrade"
+
+step "a layered package that conflicts with the base fails naming both"
+expect_fail layer install fx-rival
+expect_contains "$FAIL_STDERR" "fx-rival 1.0 conflicts with or breaks fx-conffile 1.0 (installed)" "install of a conflicting package"
+# On the first base (no fx-conffile) it installs; the upgrade to the second then cannot.
+layer -q deploy "$c1"
+layer -q install fx-rival
+[ "$(status_field 0 base-checksum)" = "$c1" ] || die "install after deploy is not based on $c1"
+before=$(run_tool --json status --sysroot "$sysroot")
+expect_fail layer upgrade
+expect_contains "$FAIL_STDERR" "fx-rival 1.0 conflicts with or breaks fx-conffile 1.0 (installed)" "upgrade onto a conflicting base"
+expect_contains "$FAIL_STDERR" "apt-ostree uninstall" "upgrade onto a conflicting base"
+[ "$(run_tool --json status --sysroot "$sysroot")" = "$before" ] || die "a failed upgrade changed the sysroot"
+
+step "uninstall drops layered packages; with none left the base itself is deployed"
+layer -q uninstall fx-rival
+expect_contains "$(run_tool status --sysroot "$sysroot")" "LayeredPackages: fx-chain-c" "status after uninstall"
+layer -q uninstall fx-chain-c
+[ "$(status_field 0 checksum)" = "$c1" ] || die "uninstalling the last layered package did not deploy the base"
+tree=$(deployed_tree)
+grep -q "^refspec=" "$tree.origin" || die "the base deployment's origin is not a plain refspec: $(cat "$tree.origin")"
+[ "$(ostree_first)" = "$c1" ] || die "stock ostree does not see the base deployment first"
+
+step "a layered package the new base ships stays requested, inactive"
+layer -q install fx-conffile
+[ "$(status_field 0 base-checksum)" = "$c1" ] || die "install of fx-conffile is not based on $c1"
+out=$(layer upgrade)
+expect_contains "$out" "Inactive requests (the new base has them): fx-conffile" "upgrade onto a base that has the package"
+[ "$(status_field 0 base-checksum)" = "$c2" ] || die "the upgrade with an inactive request is not based on $c2"
+expect_contains "$(run_tool status --sysroot "$sysroot")" "LayeredPackages: fx-conffile" "status with an inactive request"
+
+echo "all layering tests passed" >&2
