@@ -33,6 +33,7 @@ constexpr Command k_commands[] = {
     {"rebase", cli::register_rebase},
     {"install", cli::register_install},
     {"uninstall", cli::register_uninstall},
+    {"reset", cli::register_reset},
 };
 
 // The command the arguments name (the first argument that is a command's name, the value of

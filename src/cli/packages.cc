@@ -1,4 +1,4 @@
-// install and uninstall: change the packages layered on the deployment's base commit
+// install, uninstall and reset: change the packages layered on the deployment's base commit
 // (lib/deploy/package_layering.h).
 #include <fmt/format.h>
 #include <unistd.h>
@@ -54,32 +54,42 @@ void run_change(Context& context, const PackagesOptions& options,
   report_change(context, options.client, summary);
 }
 
-std::shared_ptr<PackagesOptions> add_command(CLI::App& app, Context& context, const char* name,
-                                             const char* description) {
+// The command with its options; `packages`: it takes PACKAGE... too.
+std::pair<CLI::App*, std::shared_ptr<PackagesOptions>> add_command(CLI::App& app,
+                                                                   Context& context,
+                                                                   const char* name,
+                                                                   const char* description,
+                                                                   bool packages = true) {
   auto options = std::make_shared<PackagesOptions>();
   CLI::App* command = app.add_subcommand(name, description);
   add_transaction_options(*command, options->client);
   add_layering_options(*command, options->client, context);
-  command->add_option("PACKAGE", options->packages, "Package names")->required();
-  return options;
+  if (packages) command->add_option("PACKAGE", options->packages, "Package names")->required();
+  return {command, options};
 }
 
 }  // namespace
 
 void register_install(CLI::App& app, Context& context) {
-  auto options = add_command(app, context, "install",
-                             "Layer packages (and what they need) on the base commit and deploy");
-  app.get_subcommand("install")->callback([&context, options] {
-    run_change(context, *options, {options->packages, {}}, "install");
+  auto [command, options] = add_command(
+      app, context, "install", "Layer packages (and what they need) on the base commit and deploy");
+  command->callback([&context, options] {
+    run_change(context, *options, {options->packages, {}, false}, "install");
   });
 }
 
 void register_uninstall(CLI::App& app, Context& context) {
-  auto options = add_command(app, context, "uninstall",
-                             "Drop layered packages and deploy the base with the rest");
-  app.get_subcommand("uninstall")->callback([&context, options] {
-    run_change(context, *options, {{}, options->packages}, "uninstall");
+  auto [command, options] = add_command(app, context, "uninstall",
+                                        "Drop layered packages and deploy the base with the rest");
+  command->callback([&context, options] {
+    run_change(context, *options, {{}, options->packages, false}, "uninstall");
   });
+}
+
+void register_reset(CLI::App& app, Context& context) {
+  auto [command, options] = add_command(
+      app, context, "reset", "Drop every layered package and override: deploy the base", false);
+  command->callback([&context, options] { run_change(context, *options, {{}, {}, true}, "reset"); });
 }
 
 }  // namespace apt_ostree::cli

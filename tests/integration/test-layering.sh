@@ -103,4 +103,10 @@ expect_contains "$out" "Inactive requests (the new base has them): fx-conffile" 
 [ "$(status_field 0 base-checksum)" = "$c2" ] || die "the upgrade with an inactive request is not based on $c2"
 expect_contains "$(run_tool status --sysroot "$sysroot")" "LayeredPackages: fx-conffile" "status with an inactive request"
 
+step "reset drops every layered package; with nothing left to reset it fails"
+layer -q reset
+[ "$(status_field 0 checksum)" = "$c2" ] || die "reset did not deploy the base $c2"
+expect_fail layer reset
+expect_contains "$FAIL_STDERR" "no layered packages or overrides to reset" "reset of a plain deployment"
+
 echo "all layering tests passed" >&2

@@ -2,7 +2,9 @@
 # trees with one) and a second with htop, composed by `compose tree` into an archive repository
 # served by nginx with a static delta; a sysroot made by stock ostree deploys the first. upgrade
 # pulls the second through the delta and deploys it with the first's /etc changes carried over;
-# db diff names htop; rollback puts the first back, whose tree never had htop.
+# db diff names htop; rollback puts the first back, whose tree never had htop. Then `install`
+# layers nano on it from the archive its /etc/apt names, with the same answer as apt-get in a
+# plain copy of the tree, and an upgrade builds it again on the second commit.
 source "$(dirname "$0")/../integration/lib.sh"
 source "$APT_OSTREE_SOURCE_DIR/tests/lib/private-apt.sh"
 require_tool curl ostree nginx
@@ -59,5 +61,32 @@ first_now=$(run_tool --json status --sysroot "$sysroot" |
 [ "$first_now" = "$first" ] || die "after rollback the first deployment is $first_now, not $first"
 ostree admin status --sysroot="$sysroot" | head -1 | grep -q "$first" ||
   die "stock ostree does not see the rollback"
+
+step "install layers nano on the first commit: the same packages apt-get would add"
+out=$(run_tool --json install nano --sysroot "$sysroot")
+added=$(python3 -c 'import json, sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin)["added"])))' <<<"$out")
+plain=$TEST_DIR/plain
+ostree checkout --repo="$sysroot/ostree/repo" --force-copy "$first" "$plain"  # apt writes to it
+mv "$plain/usr/etc" "$plain/etc"
+mkdir -p "$plain/var/lib" "$plain/var/cache/apt/archives/partial" "$plain/var/log"
+ln -s ../../usr/lib/sysimage/dpkg "$plain/var/lib/dpkg"
+cp -a "$plain/usr/share/factory/var/lib/apt" "$plain/var/lib/apt" 2>/dev/null || mkdir -p "$plain/var/lib/apt"
+mkdir -p "$plain/var/lib/apt/lists/partial"
+cp /etc/resolv.conf "$plain/etc/resolv.conf"
+chroot "$plain" apt-get -qq update
+expected=$(chroot "$plain" apt-get -s install nano | awk '$1 == "Inst" { print $2 }' | sort | tr '\n' ' ')
+[ "$added " = "$expected" ] || die "install added '$added', apt-get would add '$expected'"
+layered=$(run_tool --json status --sysroot "$sysroot" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["deployments"][0]["path"])')
+[ -x "$layered/usr/bin/nano" ] || die "the layered deployment has no /usr/bin/nano"
+ostree admin status --sysroot="$sysroot" | grep -q "$(basename "$layered")" ||
+  die "stock ostree does not see the layered deployment"
+
+step "upgrade builds nano again on the second commit"
+run_tool -q upgrade --sysroot "$sysroot"
+upgraded=$(run_tool --json status --sysroot "$sysroot" |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["deployments"][0]["path"])')
+[ -x "$upgraded/usr/bin/nano" ] && [ -x "$upgraded/usr/bin/htop" ] ||
+  die "the upgraded layered deployment lacks nano or htop"
 
 echo "all networked client tests passed" >&2

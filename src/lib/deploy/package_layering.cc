@@ -72,6 +72,14 @@ LayeringResult change_packages(Transaction& transaction, const LayeredPackagesCh
                                const LayeringSettings& settings) {
   ListedDeployment deployment = transaction.base();
   Origin origin = deployment.origin;
+  if (change.reset) {
+    if (!origin.derived())
+      fail("{} has no layered packages or overrides to reset", deployment.deployment.checksum);
+    origin.packages.clear();
+    origin.local_packages.clear();
+    origin.removed.clear();
+    origin.replaced.clear();
+  }
   for (const std::string& name : change.uninstall) {
     auto found = std::find(origin.packages.begin(), origin.packages.end(), name);
     if (found == origin.packages.end())

@@ -21,6 +21,7 @@ using LayeringSettings = compose::BuildSettings;
 struct LayeredPackagesChange {
   std::vector<std::string> install;    // names to add to the layered set
   std::vector<std::string> uninstall;  // names to drop from it
+  bool reset = false;                  // drop every layered package and override first
 };
 
 struct LayeringResult {
@@ -47,9 +48,9 @@ compose::LayeredCommit commit_for_origin(Transaction& transaction, const std::st
                                          const Origin& origin, const repo::RepoConfig& view,
                                          const LayeringSettings& settings, bool skip_installed);
 
-// install/uninstall: the base deployment's origin with `change` applied, built and deployed as
-// the new default. Installing a package already layered or uninstalling one that is not is an
-// Error naming it; so is a change that leaves the set as it is.
+// install/uninstall/reset: the base deployment's origin with `change` applied, built and deployed
+// as the new default. Installing a package already layered or uninstalling one that is not is an
+// Error naming it; so is a reset of a deployment with nothing to reset.
 LayeringResult change_packages(Transaction& transaction, const LayeredPackagesChange& change,
                                const LayeringSettings& settings);
 
