@@ -65,16 +65,11 @@ ostree admin status --sysroot="$sysroot" | head -1 | grep -q "$first" ||
 step "install layers nano on the first commit: the same packages apt-get would add"
 out=$(run_tool --json install nano --sysroot "$sysroot")
 added=$(python3 -c 'import json, sys; print(" ".join(sorted(p["name"] for p in json.load(sys.stdin)["added"])))' <<<"$out")
-plain=$TEST_DIR/plain
-ostree checkout --repo="$sysroot/ostree/repo" --force-copy "$first" "$plain"  # apt writes to it
-mv "$plain/usr/etc" "$plain/etc"
-mkdir -p "$plain/var/lib" "$plain/var/cache/apt/archives/partial" "$plain/var/log"
-ln -s ../../usr/lib/sysimage/dpkg "$plain/var/lib/dpkg"
-cp -a "$plain/usr/share/factory/var/lib/apt" "$plain/var/lib/apt" 2>/dev/null || mkdir -p "$plain/var/lib/apt"
-mkdir -p "$plain/var/lib/apt/lists/partial"
-cp /etc/resolv.conf "$plain/etc/resolv.conf"
-chroot "$plain" apt-get -qq update
-expected=$(chroot "$plain" apt-get -s install nano | awk '$1 == "Inst" { print $2 }' | sort | tr '\n' ' ')
+# apt-get's answer over the same archive with the first commit's dpkg database installed.
+private_apt_setup "$TEST_DIR/apt" bookworm amd64 || die "apt-get update of the private configuration failed"
+expected=$(APT_CONFIG=$TEST_DIR/apt/apt.conf apt-get -s \
+  -o Dir::State::status="$deployment/usr/lib/sysimage/dpkg/status" install nano |
+  awk '$1 == "Inst" { print $2 }' | sort | tr '\n' ' ')
 [ "$added " = "$expected" ] || die "install added '$added', apt-get would add '$expected'"
 layered=$(run_tool --json status --sysroot "$sysroot" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["deployments"][0]["path"])')
