@@ -27,6 +27,7 @@ void register_rebase(CLI::App& app, Context& context);
 void register_install(CLI::App& app, Context& context);
 void register_uninstall(CLI::App& app, Context& context);
 void register_reset(CLI::App& app, Context& context);
+void register_override(CLI::App& app, Context& context);
 // Adds `lint` to the compose command (compose_lint.cc).
 void register_compose_lint(CLI::App& compose, Context& context);
 // Adds `build` to the compose command (compose_build.cc).

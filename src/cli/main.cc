@@ -34,6 +34,7 @@ constexpr Command k_commands[] = {
     {"install", cli::register_install},
     {"uninstall", cli::register_uninstall},
     {"reset", cli::register_reset},
+    {"override", cli::register_override},
 };
 
 // The command the arguments name (the first argument that is a command's name, the value of

@@ -1,5 +1,5 @@
-// install, uninstall and reset: change the packages layered on the deployment's base commit
-// (lib/deploy/package_layering.h).
+// install, uninstall, override and reset: change the packages layered on (or removed from) the
+// deployment's base commit (lib/deploy/package_layering.h).
 #include <fmt/format.h>
 #include <unistd.h>
 
@@ -18,6 +18,7 @@ namespace {
 struct PackagesOptions {
   ClientOptions client;
   std::vector<std::string> packages;
+  bool all = false;  // override reset --all
 };
 
 void run_change(Context& context, const PackagesOptions& options,
@@ -38,6 +39,7 @@ void run_change(Context& context, const PackagesOptions& options,
         {"base", result.base},
         {"commit", result.commit},
         {"added", added},
+        {"removed", result.removed},
         {"bytes_downloaded", result.bytes_downloaded},
         {"deployment", fmt::format("{}.{}", result.deployed.checksum, result.deployed.serial)}};
     std::fputs((json.dump(2) + "\n").c_str(), stdout);
@@ -48,6 +50,8 @@ void run_change(Context& context, const PackagesOptions& options,
   for (const compose::InstalledPackage& package : result.added)
     summary += fmt::format("  {}:{} {}\n", package.name, package.architecture, package.version);
   if (!summary.empty()) summary = "Layered on the base:\n" + summary;
+  if (!result.removed.empty())
+    summary += fmt::format("Removed from the base: {}\n", fmt::join(result.removed, ", "));
   summary += fmt::format("Deployed: {}{} ({} downloaded)", result.commit,
                          result.commit == result.base ? " (the base, nothing layered)" : "",
                          util::format_bytes(result.bytes_downloaded));
@@ -55,16 +59,19 @@ void run_change(Context& context, const PackagesOptions& options,
 }
 
 // The command with its options; `packages`: it takes PACKAGE... too.
-std::pair<CLI::App*, std::shared_ptr<PackagesOptions>> add_command(CLI::App& app,
-                                                                   Context& context,
-                                                                   const char* name,
-                                                                   const char* description,
-                                                                   bool packages = true) {
+enum class Packages { required, optional, none };
+
+std::pair<CLI::App*, std::shared_ptr<PackagesOptions>> add_command(
+    CLI::App& app, Context& context, const char* name, const char* description,
+    Packages packages = Packages::required) {
   auto options = std::make_shared<PackagesOptions>();
   CLI::App* command = app.add_subcommand(name, description);
   add_transaction_options(*command, options->client);
   add_layering_options(*command, options->client, context);
-  if (packages) command->add_option("PACKAGE", options->packages, "Package names")->required();
+  if (packages != Packages::none) {
+    CLI::Option* option = command->add_option("PACKAGE", options->packages, "Package names");
+    if (packages == Packages::required) option->required();
+  }
   return {command, options};
 }
 
@@ -74,7 +81,9 @@ void register_install(CLI::App& app, Context& context) {
   auto [command, options] = add_command(
       app, context, "install", "Layer packages (and what they need) on the base commit and deploy");
   command->callback([&context, options] {
-    run_change(context, *options, {options->packages, {}, false}, "install");
+    deploy::LayeredPackagesChange change;
+    change.install = options->packages;
+    run_change(context, *options, change, "install");
   });
 }
 
@@ -82,14 +91,46 @@ void register_uninstall(CLI::App& app, Context& context) {
   auto [command, options] = add_command(app, context, "uninstall",
                                         "Drop layered packages and deploy the base with the rest");
   command->callback([&context, options] {
-    run_change(context, *options, {{}, options->packages, false}, "uninstall");
+    deploy::LayeredPackagesChange change;
+    change.uninstall = options->packages;
+    run_change(context, *options, change, "uninstall");
   });
 }
 
 void register_reset(CLI::App& app, Context& context) {
   auto [command, options] = add_command(
-      app, context, "reset", "Drop every layered package and override: deploy the base", false);
-  command->callback([&context, options] { run_change(context, *options, {{}, {}, true}, "reset"); });
+      app, context, "reset", "Drop every layered package and override: deploy the base",
+      Packages::none);
+  command->callback([&context, options] {
+    deploy::LayeredPackagesChange change;
+    change.reset = true;
+    run_change(context, *options, change, "reset");
+  });
+}
+
+void register_override(CLI::App& app, Context& context) {
+  CLI::App* override_command =
+      app.add_subcommand("override", "Change the base commit's packages: remove or restore them");
+  override_command->require_subcommand(1);
+  auto [remove, remove_options] =
+      add_command(*override_command, context, "remove",
+                  "Remove base packages (purged in a new deployment; what needs them must go too)");
+  remove->callback([&context, options = remove_options] {
+    deploy::LayeredPackagesChange change;
+    change.remove_base = options->packages;
+    run_change(context, *options, change, "override remove");
+  });
+  auto [reset, reset_options] = add_command(*override_command, context, "reset",
+                                            "Restore removed base packages", Packages::optional);
+  reset->add_flag("--all", reset_options->all, "Restore every removed base package");
+  reset->callback([&context, options = reset_options] {
+    if (options->packages.empty() == !options->all)
+      throw Error("override reset needs PACKAGE... or --all (not both)", ExitCode::usage);
+    deploy::LayeredPackagesChange change;
+    change.restore_base = options->packages;
+    change.restore_all = options->all;
+    run_change(context, *options, change, "override reset");
+  });
 }
 
 }  // namespace apt_ostree::cli

@@ -109,4 +109,21 @@ layer -q reset
 expect_fail layer reset
 expect_contains "$FAIL_STDERR" "no layered packages or overrides to reset" "reset of a plain deployment"
 
+step "override remove purges base packages (with what needs them); override reset restores them"
+expect_fail layer override remove fx-order-base
+expect_contains "$FAIL_STDERR" "fx-order-app 1.0 (installed) depends on fx-order-base, which is being removed: remove fx-order-app too" "override remove of a needed package"
+expect_fail layer override remove fx-sysroot
+expect_contains "$FAIL_STDERR" "'fx-sysroot' is Essential" "override remove of an Essential package"
+out=$(layer override remove fx-order-app fx-order-base)
+expect_contains "$out" "Removed from the base: fx-order-app, fx-order-base" "override remove"
+tree=$(deployed_tree)
+! grep -q "^Package: fx-order-" "$tree/usr/lib/sysimage/dpkg/status" || die "override remove left the packages installed"
+[ ! -e "$tree/usr/lib/sysimage/dpkg/info/fx-order-app.postinst" ] || die "fx-order-app was not purged"
+expect_contains "$(run_tool status --sysroot "$sysroot")" "RemovedBasePackages: fx-order-app fx-order-base" "status after override remove"
+expect_contains "$(run_tool db diff --sysroot "$sysroot" "$c2" "$(status_field 0 checksum)")" "Removed:" "db diff after override remove"
+expect_fail layer override reset fx-conffile
+expect_contains "$FAIL_STDERR" "'fx-conffile' has no override" "override reset of a package not removed"
+layer -q override reset --all
+[ "$(status_field 0 checksum)" = "$c2" ] || die "override reset --all did not deploy the base"
+
 echo "all layering tests passed" >&2

@@ -427,3 +427,32 @@ TEST_F(ResolverTest, InstalledPackagesStayAsTheyAre) {
             std::string::npos)
       << breaks_message;
 }
+
+TEST_F(ResolverTest, RemovingInstalledPackagesNeedsTheirDependentsRemovedToo) {
+  load_over_installed(stanza("helper", "1") + stanza("wants-helper", "1", "Depends: helper\n"),
+                      installed_stanza("helper", "1") +
+                          installed_stanza("base-tool", "1", "Depends: helper\n") +
+                          installed_stanza("libc6", "2.36", "Essential: yes\n"));
+  solve::ResolveRequest request;
+  request.remove = {"helper"};
+  auto [message, code] = failure(request);
+  EXPECT_EQ(code, ExitCode::unsatisfiable);
+  EXPECT_NE(message.find("base-tool 1 (installed) depends on helper, which is being removed: "
+                         "remove base-tool too"),
+            std::string::npos)
+      << message;
+  request.remove = {"helper", "base-tool"};
+  EXPECT_TRUE(resolve(request).packages.empty());
+  // The archive's helper does not come back in its place.
+  request.packages = {"wants-helper"};
+  auto [needs_message, needs_code] = failure(request);
+  EXPECT_EQ(needs_code, ExitCode::unsatisfiable);
+  EXPECT_NE(needs_message.find("wants-helper 1 depends on helper, which is being removed"),
+            std::string::npos)
+      << needs_message;
+  request.packages.clear();
+  request.remove = {"nosuch"};
+  EXPECT_NE(failure(request).first.find("'nosuch' is not installed"), std::string::npos);
+  request.remove = {"libc6"};
+  EXPECT_NE(failure(request).first.find("'libc6' is Essential"), std::string::npos);
+}

@@ -35,14 +35,23 @@ StagePlan plan_layering(const LayeringRequest& request, const WorkTree& work,
   solve::Resolver resolver(*plan.index, plan.view.architecture,
                            generation / solve::k_solv_cache_name, &installed);
   solve::ResolveRequest resolve;
-  for (const std::string& package : request.packages) {
-    std::string name = package.substr(0, package.find('='));
+  auto is_installed = [&](const std::string& name) {
     auto [first, last] = installed.equal_range(name);
-    if (request.skip_installed && first != last)
+    return first != last;
+  };
+  for (const std::string& package : request.packages) {
+    if (request.skip_inactive && is_installed(package.substr(0, package.find('='))))
       inactive.push_back(package);
     else
       resolve.packages.push_back(package);
   }
+  for (const std::string& name : request.removals) {
+    if (request.skip_inactive && !is_installed(name))
+      inactive.push_back(name);
+    else
+      resolve.remove.push_back(name);
+  }
+  plan.removals = resolve.remove;
   resolve.release = plan.view.release;
   solve::Plan solved = resolver.resolve(resolve, &phases);
   for (const solve::PlanEntry& entry : solved.packages)
@@ -99,8 +108,10 @@ LayeredCommit build_layered_commit(store::Repo& repo, const fs::path& repo_path,
   result.bytes_downloaded = plan.bytes_downloaded + built.bytes_downloaded;
   store::CommitOptions commit;
   commit.parent = base.checksum;
-  commit.subject = fmt::format("apt-ostree: {} on {}", fmt::join(request.packages, " "),
-                               base.checksum.substr(0, 12));
+  std::vector<std::string> changes = request.packages;
+  for (const std::string& name : request.removals) changes.push_back("-" + name);
+  commit.subject =
+      fmt::format("apt-ostree: {} on {}", fmt::join(changes, " "), base.checksum.substr(0, 12));
   commit.metadata = layered_metadata(base, work.path());
   {
     util::ScopedPhase phase(phases, "ostree layout");

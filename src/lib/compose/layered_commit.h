@@ -5,10 +5,11 @@
 //   dpkg view        the OSTree layout undone, so dpkg and maintainer scripts find /etc and /var
 //                    (ostree_layout.h)
 //   refresh, solve   the archive view's metadata; the packages resolved against it with the
-//                    base's dpkg database installed and kept exactly as it is (solve/resolver.h)
-//   fetch, configure the .debs into the shared package cache; the tree's own dpkg unpacks and
-//                    configures them in a chroot, as apt would on the running system
-//                    (stage_layering.h)
+//                    base's dpkg database installed and kept exactly as it is, but for the
+//                    packages removed (solve/resolver.h)
+//   fetch, configure the .debs into the shared package cache; the tree's own dpkg purges the
+//                    removed packages, then unpacks and configures the new ones in a chroot, as
+//                    apt would on the running system (stage_layering.h)
 //   ostree layout    the layout applied again (the new /var content joins the generated
 //                    tmpfiles.d lines and the factory)
 //   commit           with the base as parent, the base's metadata (version, ...) and the new
@@ -30,16 +31,18 @@ namespace apt_ostree::compose {
 struct LayeringRequest {
   std::string base_commit;
   std::vector<std::string> packages;  // "name" or "name=version", none of them in the base
+  std::vector<std::string> removals;  // base packages to remove (purged), by name
   repo::RepoConfig view;              // the archive they come from
-  // Requested packages the base already has are skipped ("inactive", as rpm-ostree calls them:
-  // an upgrade whose new base ships one) instead of failing.
-  bool skip_installed = false;
+  // Requested packages the base already has, and removals of packages it does not have, are
+  // skipped ("inactive", as rpm-ostree calls them: an upgrade whose new base changed) instead of
+  // failing.
+  bool skip_inactive = false;
 };
 
 struct LayeredCommit {
   std::string commit;
   std::vector<InstalledPackage> added;  // in install order, dependencies included
-  std::vector<std::string> inactive;    // requests skipped because the base has them
+  std::vector<std::string> inactive;    // requests and removals skipped (skip_inactive)
   uint64_t bytes_downloaded = 0;        // metadata and packages
 };
 

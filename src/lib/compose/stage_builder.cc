@@ -567,6 +567,11 @@ BuiltStage build_stage_tree(const Stage& stage, const StagePlan& plan, const Wor
                  {"/usr/bin/debconf-set-selections", "/tmp/apt-ostree-debconf-selections"});
       fs::remove(inside);
     }
+    if (child && !plan.removals.empty()) {
+      std::vector<std::string> argv{"/usr/bin/dpkg", "--purge"};
+      argv.insert(argv.end(), plan.removals.begin(), plan.removals.end());
+      runner.run(fmt::format("dpkg --purge {}", fmt::join(plan.removals, " ")), std::move(argv));
+    }
     if (child) unpack_on_parent(runner, stage, records, fetched, root, settings);
     runner.run("dpkg --configure -a (the maintainer scripts)",
                {"/usr/bin/dpkg", "--configure", "-a"});

@@ -83,6 +83,9 @@ struct StagePlan {
   repo::RepoConfig view;
   std::optional<repo::PackageIndex> index;    // the records below point into it
   std::vector<repo::PackageRecord> records;   // every package of the stage, in install order
+  // Packages of the parent's tree the stage removes (dpkg --purge) before it installs its own:
+  // package layering's `override remove`.
+  std::vector<std::string> removals;
   std::string auto_installed;                 // apt's extended_states for the tree
   uint64_t bytes_downloaded = 0;              // by the refresh
   // The archive's state in time: its Release file's Date (seconds since the epoch; 0 if it has

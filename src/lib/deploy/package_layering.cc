@@ -59,12 +59,13 @@ repo::RepoConfig deployment_archive_view(const fs::path& repo, const ListedDeplo
 
 compose::LayeredCommit commit_for_origin(Transaction& transaction, const std::string& base,
                                          const Origin& origin, const repo::RepoConfig& view,
-                                         const LayeringSettings& settings, bool skip_installed) {
+                                         const LayeringSettings& settings, bool skip_inactive) {
   if (!origin.derived()) return {base, {}, {}, 0};
   fs::path repo_path = transaction.sysroot().repo_path();
   std::unique_ptr<store::Repo> repo = store::open_repo(repo_path, store::RepoMode::bare, false);
   return compose::build_layered_commit(*repo, repo_path,
-                                       {base, origin.packages, view, skip_installed}, settings,
+                                       {base, origin.packages, origin.removed, view, skip_inactive},
+                                       settings,
                                        transaction.phases());
 }
 
@@ -88,6 +89,24 @@ LayeringResult change_packages(Transaction& transaction, const LayeredPackagesCh
            origin.packages.empty() ? "none" : fmt::format("{}", fmt::join(origin.packages, ", ")));
     origin.packages.erase(found);
   }
+  if (change.restore_all) {
+    if (origin.removed.empty() && origin.replaced.empty())
+      fail("{} has no overrides to reset", deployment.deployment.checksum);
+    origin.removed.clear();
+    origin.replaced.clear();
+  }
+  for (const std::string& name : change.restore_base) {
+    auto found = std::find(origin.removed.begin(), origin.removed.end(), name);
+    if (found == origin.removed.end())
+      fail("'{}' has no override on {} (removed: {})", name, deployment.deployment.checksum,
+           origin.removed.empty() ? "none" : fmt::format("{}", fmt::join(origin.removed, ", ")));
+    origin.removed.erase(found);
+  }
+  for (const std::string& name : change.remove_base) {
+    if (std::find(origin.removed.begin(), origin.removed.end(), name) != origin.removed.end())
+      fail("'{}' is already removed from the base of {}", name, deployment.deployment.checksum);
+    origin.removed.push_back(name);
+  }
   for (const std::string& name : change.install) {
     if (std::find(origin.packages.begin(), origin.packages.end(), name) != origin.packages.end())
       fail("'{}' is already layered on {}", name, deployment.deployment.checksum);
@@ -100,6 +119,7 @@ LayeringResult change_packages(Transaction& transaction, const LayeredPackagesCh
   compose::LayeredCommit layered = commit_for_origin(transaction, result.base, origin, view, settings, false);
   result.commit = layered.commit;
   result.added = std::move(layered.added);
+  result.removed = origin.removed;
   result.bytes_downloaded = layered.bytes_downloaded;
   result.deployed =
       transaction.deploy(deployment.deployment.osname, result.commit, origin, std::nullopt);

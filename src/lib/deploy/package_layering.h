@@ -22,12 +22,16 @@ struct LayeredPackagesChange {
   std::vector<std::string> install;    // names to add to the layered set
   std::vector<std::string> uninstall;  // names to drop from it
   bool reset = false;                  // drop every layered package and override first
+  std::vector<std::string> remove_base;   // `override remove`: base packages to remove
+  std::vector<std::string> restore_base;  // `override reset`: removals to drop
+  bool restore_all = false;               // `override reset --all`
 };
 
 struct LayeringResult {
   std::string base;    // the base commit
   std::string commit;  // the deployed commit: the base itself when nothing is layered any more
   std::vector<compose::InstalledPackage> added;  // packages the new commit adds to the base
+  std::vector<std::string> removed;              // base packages it removes (the origin's)
   uint64_t bytes_downloaded = 0;
   store::Deployment deployed;
 };
@@ -43,14 +47,15 @@ repo::RepoConfig deployment_archive_view(const std::filesystem::path& repo,
 
 // The commit to deploy for `origin` on `base` (a commit of the sysroot's repository): `base`
 // itself for an origin without layered packages, otherwise a layered commit built on it; with
-// `skip_installed`, packages the base has are skipped (see compose::LayeringRequest).
+// `skip_inactive`, what no longer applies to the base is skipped (compose::LayeringRequest).
 compose::LayeredCommit commit_for_origin(Transaction& transaction, const std::string& base,
                                          const Origin& origin, const repo::RepoConfig& view,
-                                         const LayeringSettings& settings, bool skip_installed);
+                                         const LayeringSettings& settings, bool skip_inactive);
 
-// install/uninstall/reset: the base deployment's origin with `change` applied, built and deployed
-// as the new default. Installing a package already layered or uninstalling one that is not is an
-// Error naming it; so is a reset of a deployment with nothing to reset.
+// install/uninstall/reset/override: the base deployment's origin with `change` applied, built and
+// deployed as the new default. Installing a package already layered, uninstalling one that is
+// not, removing a base package twice or resetting an override that does not exist is an Error
+// naming it; so is a reset of a deployment with nothing to reset.
 LayeringResult change_packages(Transaction& transaction, const LayeredPackagesChange& change,
                                const LayeringSettings& settings);
 

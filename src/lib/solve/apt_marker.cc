@@ -10,7 +10,7 @@ namespace {
 
 // Per record: whether it conflicts with an installed package, or an installed package with it.
 // apt would have to remove an installed package to install it, and installed packages stay.
-std::vector<bool> installed_conflicts(const SolvPool& solv) {
+std::vector<bool> installed_conflicts(const SolvPool& solv, const std::vector<Id>& removed) {
   std::vector<bool> result(solv.size());
   Repo* installed = solv.installed_repo();
   if (!installed) return result;
@@ -18,6 +18,7 @@ std::vector<bool> installed_conflicts(const SolvPool& solv) {
   Id p;
   Solvable* s;
   FOR_REPO_SOLVABLES(installed, p, s) {
+    if (std::find(removed.begin(), removed.end(), p) != removed.end()) continue;
     for (Id conflict : conflicts_of(pool, p)) {
       Id q, qq;
       FOR_PROVIDES(q, qq, conflict) {
@@ -27,22 +28,24 @@ std::vector<bool> installed_conflicts(const SolvPool& solv) {
   }
   for (size_t record = 0; record < solv.size(); ++record)
     for (Id conflict : conflicts_of(pool, solv.solvable(record)))
-      if (solv.installed_provides(conflict)) result[record] = true;
+      if (solv.installed_provides(conflict, removed)) result[record] = true;
   return result;
 }
 
 }  // namespace
 
-AptMarker::AptMarker(const SolvPool& pool, const std::vector<bool>& excluded)
+AptMarker::AptMarker(const SolvPool& pool, const std::vector<bool>& excluded,
+                     std::vector<Id> removed)
     : m_solv(pool),
       m_excluded(excluded),
+      m_removed(std::move(removed)),
       m_marked(pool.size()),
       m_processed(pool.size()),
       m_in_progress(pool.size()),
       m_recommends_allowed(pool.size()),
       m_via(pool.size(), Via::seed),
       m_parent(pool.size(), -1),
-      m_installed_conflict(installed_conflicts(pool)) {}
+      m_installed_conflict(installed_conflicts(pool, m_removed)) {}
 
 void AptMarker::install_stage(const std::vector<size_t>& seed_records, bool follow_recommends) {
   for (size_t record : seed_records) {
@@ -78,7 +81,7 @@ bool AptMarker::satisfied(Id dependency) const {
   FOR_PROVIDES(p, pp, dependency) {
     if (pool->solvables[p].repo == m_solv.repo() && m_marked[m_solv.record(p)]) return true;
   }
-  return m_solv.installed_provides(dependency);
+  return m_solv.installed_provides(dependency, m_removed);
 }
 
 std::vector<Id> AptMarker::possible_solutions(Id dependency) const {
@@ -124,7 +127,7 @@ bool AptMarker::acceptable(Id solvable) const {
     if (m_marked[other] && (m_via[other] == Via::seed || m_in_progress[other])) return false;
   // apt's IsInstallOkDependenciesSatisfiableByCandidates: every hard group needs some candidate.
   for (const RequiresGroup& group : m_solv.relations(record).depends) {
-    bool possible = m_solv.installed_provides(group.dependency);
+    bool possible = m_solv.installed_provides(group.dependency, m_removed);
     Id p, pp;
     FOR_PROVIDES(p, pp, group.dependency) {
       if (possible) break;

@@ -35,8 +35,10 @@ enum class Via : uint8_t { seed, pre_depends, depends, recommends };
 
 class AptMarker {
  public:
-  // `excluded` has one flag per record.
-  AptMarker(const SolvPool& pool, const std::vector<bool>& excluded);
+  // `excluded` has one flag per record; `removed` are installed solvables being removed (they
+  // satisfy nothing and conflict with nothing).
+  AptMarker(const SolvPool& pool, const std::vector<bool>& excluded,
+            std::vector<Id> removed = {});
 
   void install_stage(const std::vector<size_t>& seed_records, bool follow_recommends);
 
@@ -60,6 +62,7 @@ class AptMarker {
 
   const SolvPool& m_solv;
   const std::vector<bool>& m_excluded;
+  std::vector<Id> m_removed;
   std::vector<bool> m_marked, m_processed, m_in_progress, m_recommends_allowed;
   std::vector<Via> m_via;
   std::vector<int64_t> m_parent;

@@ -238,12 +238,14 @@ void SolvPool::add_installed(const repo::PackageIndex& installed) {
   pool_createwhatprovides(m_pool);
 }
 
-bool SolvPool::installed_provides(Id dependency) const {
+bool SolvPool::installed_provides(Id dependency, const std::vector<Id>& ignored) const {
   if (!m_installed_repo) return false;
   Pool* pool = m_pool;  // FOR_PROVIDES names it
   Id p, pp;
   FOR_PROVIDES(p, pp, dependency) {
-    if (pool->solvables[p].repo == m_installed_repo) return true;
+    if (pool->solvables[p].repo == m_installed_repo &&
+        std::find(ignored.begin(), ignored.end(), p) == ignored.end())
+      return true;
   }
   return false;
 }

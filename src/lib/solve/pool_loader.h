@@ -63,8 +63,9 @@ class SolvPool {
   bool is_installed(Id solvable) const {
     return m_installed_repo && m_pool->solvables[solvable].repo == m_installed_repo;
   }
-  // Whether an installed package provides `dependency` (one alternative or an OR chain).
-  bool installed_provides(Id dependency) const;
+  // Whether an installed package (other than those in `ignored`) provides `dependency` (one
+  // alternative or an OR chain).
+  bool installed_provides(Id dependency, const std::vector<Id>& ignored = {}) const;
   Id solvable(size_t record) const { return m_repo->start + static_cast<Id>(record); }
   size_t record(Id solvable) const { return static_cast<size_t>(solvable - m_repo->start); }
   size_t size() const { return m_size; }

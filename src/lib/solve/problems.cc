@@ -105,6 +105,18 @@ std::string explain_rule(Solver* solver, const ProblemContext& context, Id rule)
   switch (type) {
     case SOLVER_RULE_PKG_NOTHING_PROVIDES_DEP:
     case SOLVER_RULE_PKG_REQUIRES: {
+      for (Id alternative : alternatives_of(pool, dep)) {
+        Id name = alternative;
+        while (ISRELDEP(name)) name = GETRELDEP(pool, name)->name;
+        const std::string removed = pool_id2str(pool, name);
+        if (std::find(context.removed.begin(), context.removed.end(), removed) !=
+            context.removed.end())
+          return fmt::format("{} depends on {}, which is being removed{}", subject,
+                             format_dependency(pool, dep),
+                             context.solv.is_installed(source)
+                                 ? fmt::format(": remove {} too", name_text(context.solv, source))
+                                 : std::string());
+      }
       std::vector<std::string> reasons;
       for (Id alternative : alternatives_of(pool, dep))
         reasons.push_back(why_unsatisfied(context, alternative));

@@ -31,6 +31,7 @@ struct ProblemContext {
   std::string origin;                 // "bookworm" or empty, prefixed to components
   // "requested openssh-server -> openssh-client -> libssl3" for a record, or empty if unknown.
   std::function<std::string(size_t record)> chain;
+  std::vector<std::string> removed;  // installed packages the request removes, by name
 };
 
 // One paragraph per libsolv problem of `solver`, each a sentence naming the packages involved.

@@ -65,6 +65,9 @@ struct Resolver::Impl {
 
   const repo::PackageIndex* installed;
 
+  // The installed solvables of the request's removals; throws BadRequest for a name that is not
+  // installed or is Essential.
+  std::vector<Id> removed_solvables(const std::vector<std::string>& names) const;
   // The record for "name" or "name=version" named on the command line.
   size_t requested_record(std::string_view request, const std::vector<bool>& excluded) const;
   std::vector<bool> excluded_records(const std::vector<std::string>& excludes) const;
@@ -89,6 +92,25 @@ std::vector<bool> Resolver::Impl::excluded_records(const std::vector<std::string
     for (size_t i = first; i < last; ++i) excluded[i] = true;
   }
   return excluded;
+}
+
+std::vector<Id> Resolver::Impl::removed_solvables(const std::vector<std::string>& names) const {
+  std::vector<Id> removed;
+  Repo* repo = solv.installed_repo();
+  for (const std::string& name : names) {
+    if (!installed || installed->equal_range(name).first == installed->equal_range(name).second)
+      throw BadRequest(fmt::format("'{}' is not installed, so it cannot be removed", name), name);
+    if (installed->at(installed->equal_range(name).first).essential)
+      throw BadRequest(fmt::format("'{}' is Essential: the system needs it to work", name), name);
+    Pool* pool = solv.pool();
+    Id name_id = pool_str2id(pool, name.c_str(), 0);
+    Id p;
+    Solvable* s;
+    FOR_REPO_SOLVABLES(repo, p, s) {
+      if (s->name == name_id) removed.push_back(p);
+    }
+  }
+  return removed;
 }
 
 size_t Resolver::Impl::requested_record(std::string_view request,
@@ -173,7 +195,8 @@ Plan Resolver::resolve(const ResolveRequest& request, util::PhaseLog* phases) {
 
   // As apt would mark them, one install step after another: essential, the variant's rest, the
   // named packages, then those named without their Recommends.
-  AptMarker marker(solv, excluded);
+  std::vector<Id> removed = impl.removed_solvables(request.remove);
+  AptMarker marker(solv, excluded, removed);
   for (int stage = 0; stage <= 3; ++stage) {
     std::vector<size_t> records;
     for (const Seed& seed : seeds)
@@ -199,8 +222,18 @@ Plan Resolver::resolve(const ResolveRequest& request, util::PhaseLog* phases) {
   pool->considered = &considered.map;
 
   QueueGuard jobs;
-  if (Repo* installed = solv.installed_repo())
-    queue_push2(&jobs.queue, SOLVER_LOCK | SOLVER_SOLVABLE_REPO, installed->repoid);
+  // Installed packages stay as they are, but those removed (by name: no other version of them
+  // may come in instead).
+  if (Repo* installed = solv.installed_repo()) {
+    Id p;
+    Solvable* s;
+    FOR_REPO_SOLVABLES(installed, p, s) {
+      if (std::find(removed.begin(), removed.end(), p) == removed.end())
+        queue_push2(&jobs.queue, SOLVER_LOCK | SOLVER_SOLVABLE, p);
+    }
+    for (Id p : removed)
+      queue_push2(&jobs.queue, SOLVER_ERASE | SOLVER_SOLVABLE_NAME, pool->solvables[p].name);
+  }
   for (const Seed& seed : seeds)
     queue_push2(&jobs.queue, SOLVER_INSTALL | SOLVER_SOLVABLE, solv.solvable(seed.record));
   // apt's whole marked set as weak installs: libsolv keeps it where it is consistent (so a
@@ -246,7 +279,7 @@ Plan Resolver::resolve(const ResolveRequest& request, util::PhaseLog* phases) {
         if (seed.record == record) root = seed.reason;
       return fmt::format("{} {}", root, fmt::join(names, " -> "));
     };
-    ProblemContext context{solv, impl.index, excluded, request.release, chain};
+    ProblemContext context{solv, impl.index, excluded, request.release, chain, request.remove};
     throw Error(fmt::format("the request cannot be satisfied: {}",
                             describe_problems(solver.get(), context)),
                 ExitCode::unsatisfiable);

@@ -16,7 +16,8 @@
 // A resolver given the packages already installed (a deployment's dpkg database, for package
 // layering) plans only what to add to them. The installed packages stay exactly as they are, as
 // rpm-ostree keeps a base commit's: they satisfy dependencies, and a request that would need one
-// upgraded, removed or replaced cannot be satisfied (the error names both packages).
+// upgraded, removed or replaced cannot be satisfied (the error names both packages), unless the
+// request removes it.
 #pragma once
 
 #include <cstdint>
@@ -61,6 +62,9 @@ struct ResolveRequest {
   // packages-no-recommends).
   std::vector<std::string> packages_without_recommends;
   std::vector<std::string> excludes;  // never installed; an error if something needs them
+  // Installed packages to remove (a resolver given installed packages only): an error if one is
+  // not installed, Essential, or needed by an installed package that stays.
+  std::vector<std::string> remove;
   std::string release;                // names the archive in messages ("bookworm/main"); optional
 };
 
