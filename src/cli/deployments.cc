@@ -56,7 +56,9 @@ void register_cleanup(CLI::App& app, Context& context) {
     std::vector<size_t> kept =
         deploy::cleanup_order(before, options->pending, options->rollback);
     uint64_t freed =
-        kept.size() != before.size() ? transaction.write_order(kept) : transaction.finish();
+        kept.size() != before.size()
+            ? transaction.write_order(kept)
+            : transaction.finish(deploy::Transaction::Prune::always);
     report_change(context, options->client,
                   fmt::format("Removed {} deployment(s); freed {}", before.size() - kept.size(),
                               util::format_bytes(freed)));

@@ -2,6 +2,7 @@
 // and the results compared with what dpkg itself does (its .list of an unpacked package) and
 // checked by the stock ostree CLI.
 #include <gtest/gtest.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/xattr.h>
 #include <unistd.h>
@@ -572,4 +573,49 @@ TEST_F(StoreRepoTest, AddsARemote) {
   EXPECT_EQ(config.find("updates.example.org"), std::string::npos) << config;
   EXPECT_THROW(m_repo->add_remote("signed", "https://x.example.org/", (m_dir / "nope.gpg").string()),
                Error);
+}
+
+TEST_F(StoreRepoTest, CommitChangesAppliesAnOverlayUpperLayerAsAWholeCommitWould) {
+  if (!is_root()) GTEST_SKIP() << "overlayfs needs root";
+  store::ImportedDeb tool = import(tool_deb());
+  fs::path lower = m_dir / "lower", upper = m_dir / "upper", work = m_dir / "work",
+           merged = m_dir / "merged";
+  m_repo->checkout({tool.commit}, lower, {});
+  for (const fs::path& directory : {upper, work, merged}) fs::create_directories(directory);
+  struct stat root = lstat_of(lower);
+  ASSERT_EQ(::chown(upper.c_str(), root.st_uid, root.st_gid), 0);
+  ASSERT_EQ(::chmod(upper.c_str(), root.st_mode & 07777), 0);
+  std::string options = "lowerdir=" + lower.string() + ",upperdir=" + upper.string() +
+                        ",workdir=" + work.string() + ",index=off,metacopy=off,redirect_dir=off";
+  if (::mount("overlay", merged.c_str(), "overlay", 0, options.c_str()) != 0)
+    GTEST_SKIP() << "cannot mount overlayfs: " << std::strerror(errno);
+  // What maintainer scripts do: remove, replace a directory, change, add, chmod.
+  auto change = [](const fs::path& tree) {
+    fs::remove(tree / "usr/bin/tool");
+    fs::remove_all(tree / "usr/share/doc");
+    write(tree / "usr/share/doc/fx-new/README", "new\n");
+    write(tree / "etc/fx/fx.conf", "setting=2\n");
+    write(tree / "usr/local/share/added", "added\n", 0600);
+    ASSERT_EQ(::chmod((tree / "usr/lib/fx/odd").c_str(), 0600), 0);
+  };
+  change(merged);
+  ASSERT_EQ(::umount(merged.c_str()), 0);
+  std::string from_changes = m_repo->commit_changes(tool.commit, upper, {});
+
+  // The same changes on a private copy, committed whole.
+  fs::path copy = m_dir / "copy";
+  store::CheckoutOptions copies;
+  copies.copy_prefixes = {"/"};
+  m_repo->checkout({tool.commit}, copy, copies);
+  change(copy);
+  std::string whole = m_repo->commit(copy, {});
+  EXPECT_EQ(m_repo->read_commit(from_changes).content_checksum,
+            m_repo->read_commit(whole).content_checksum);
+  fs::path result = m_dir / "result";
+  m_repo->checkout({from_changes}, result, {});
+  EXPECT_FALSE(fs::exists(result / "usr/bin/tool"));
+  EXPECT_FALSE(fs::exists(result / "usr/share/doc/fx-tool"));
+  EXPECT_EQ(util::read_file(result / "etc/fx/fx.conf"), "setting=2\n");
+  EXPECT_EQ(::lgetxattr((result / "etc/fx/fx.conf").c_str(), "trusted.overlay.origin", nullptr, 0),
+            -1);
 }

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 #include "lib/deploy/grub_config.h"
 #include "lib/deploy/package_layering.h"
 #include "lib/util/error.h"
@@ -17,6 +19,8 @@ Transaction::Transaction(const TransactionOptions& options)
   // A transaction killed between ostree's swap of the boot entries and the boot loader's
   // configuration left the latter behind: bring it in line before changing anything.
   refresh_grub_config(m_path);
+  for (const ListedDeployment& listed : deployments())
+    m_deployed_at_start.insert(listed.deployment.checksum);
 }
 
 void Transaction::wait_for_lock(const TransactionOptions& options) {
@@ -51,14 +55,22 @@ uint64_t Transaction::write_order(const std::vector<size_t>& order) {
   return finish();
 }
 
-uint64_t Transaction::finish(bool prune) {
+uint64_t Transaction::finish(Prune prune) {
   {
     util::ScopedPhase phase(m_phases, "boot loader");
     refresh_grub_config(m_path);
   }
-  util::ScopedPhase phase(m_phases, prune ? "clean up and prune" : "clean up");
-  ref_layered_bases(m_sysroot->repo_path(), deployments());
-  return m_sysroot->cleanup(prune);
+  std::vector<ListedDeployment> now = deployments();
+  bool dropped = std::any_of(m_deployed_at_start.begin(), m_deployed_at_start.end(),
+                             [&](const std::string& commit) {
+                               return std::none_of(now.begin(), now.end(), [&](const auto& listed) {
+                                 return listed.deployment.checksum == commit;
+                               });
+                             });
+  const bool pruning = prune == Prune::always || dropped;
+  util::ScopedPhase phase(m_phases, pruning ? "clean up and prune" : "clean up");
+  ref_layered_bases(m_sysroot->repo_path(), now);
+  return m_sysroot->cleanup(pruning);
 }
 
 }  // namespace apt_ostree::deploy

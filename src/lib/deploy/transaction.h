@@ -10,6 +10,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -53,9 +54,12 @@ class Transaction {
   // pruned bytes it returns.
   uint64_t write_order(const std::vector<size_t>& order);
   // Rewrites the boot loader configuration if apt-ostree manages it (lib/deploy/grub_config.h),
-  // then deletes what no deployment uses (with `prune`, repository objects too). Returns the
-  // bytes pruned.
-  uint64_t finish(bool prune = true);
+  // then deletes what no deployment uses, and prunes repository objects: with Prune::always, or
+  // by default when a commit deployed at the start no longer is (otherwise nothing can have
+  // become unreachable, and a prune walks every reachable object for nothing). Returns the bytes
+  // pruned.
+  enum class Prune { when_dropped, always };
+  uint64_t finish(Prune prune = Prune::when_dropped);
 
  private:
   void wait_for_lock(const TransactionOptions& options);
@@ -65,6 +69,7 @@ class Transaction {
   std::filesystem::path m_path;
   std::unique_ptr<store::Sysroot> m_sysroot;
   std::optional<store::SysrootLock> m_lock;  // released before the sysroot closes
+  std::set<std::string> m_deployed_at_start;  // the deployments' commits
 };
 
 }  // namespace apt_ostree::deploy

@@ -39,6 +39,11 @@ class LockedRepo final : public Repo {
     std::lock_guard<std::mutex> lock(m_mutex);
     return m_inner.commit(tree, options);
   }
+  std::string commit_changes(const std::string& base, const std::filesystem::path& upper,
+                             const CommitOptions& options) override {
+    std::lock_guard lock(m_mutex);
+    return m_inner.commit_changes(base, upper, options);
+  }
   CommitInfo read_commit(std::string_view rev) override {
     std::lock_guard<std::mutex> lock(m_mutex);
     return m_inner.read_commit(rev);

@@ -13,7 +13,7 @@
 namespace apt_ostree::store {
 
 // Bump whenever repo.h or this file change in a way that changes the binary interface.
-inline constexpr int k_module_interface = 3;
+inline constexpr int k_module_interface = 4;
 inline constexpr const char* k_module_file_name = "apt-ostree-store.so";
 inline constexpr const char* k_module_entry_symbol = "apt_ostree_store_module";
 

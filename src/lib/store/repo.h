@@ -140,6 +140,12 @@ class Repo {
   virtual std::string commit(const std::filesystem::path& tree, const CommitOptions& options) = 0;
 
   // A commit (named by checksum or ref) and its metadata; throws Error if there is none.
+  // Commits `base`'s tree with the changes in `upper`, an overlayfs upper layer over a checkout of
+  // it: whiteouts remove, opaque directories replace, everything else is added or replaces what
+  // was there (overlayfs' own attributes dropped). Only `upper` is read, so the cost follows the
+  // size of the change, not of the tree. Its whiteouts are deleted on the way.
+  virtual std::string commit_changes(const std::string& base, const std::filesystem::path& upper,
+                                     const CommitOptions& options) = 0;
   virtual CommitInfo read_commit(std::string_view rev) = 0;
 
   // Copies the commit `checksum` of the repository at `source` into this one with the objects it

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -359,14 +360,39 @@ void LibostreeRepo::checkout(const std::vector<std::string>& commits, const fs::
       break_hardlinks(dest / fs::path(prefix).relative_path());
 }
 
-std::string LibostreeRepo::commit(const fs::path& tree, const CommitOptions& options) {
-  if (!is_utf8(options.subject))
-    fail("the subject of a commit of {} is not valid UTF-8", tree.string());
+// Writes `mtree` and a commit of it (with its ref, when asked) in `transaction`, and commits the
+// transaction. `what` names the tree in errors.
+std::string LibostreeRepo::write_commit(OstreeMutableTree* mtree, const CommitOptions& options,
+                                        const std::string& what) {
+  GVariantPtr metadata = take_variant(metadata_variant(options.metadata));
+  GErrorSlot error;
+  GFile* root_file = nullptr;
+  check(ostree_repo_write_mtree(m_repo.get(), mtree, &root_file, nullptr, error), error,
+        "cannot commit {} to the OSTree repository {}", what, m_path.string());
+  GObjectPtr<GFile> root(root_file);
+  guint64 timestamp =
+      options.timestamp ? *options.timestamp : static_cast<guint64>(std::time(nullptr));
+  char* checksum = nullptr;
+  check(ostree_repo_write_commit_with_time(
+            m_repo.get(), options.parent.empty() ? nullptr : options.parent.c_str(),
+            options.subject.c_str(), nullptr, metadata.get(), OSTREE_REPO_FILE(root.get()),
+            timestamp, &checksum, nullptr, error),
+        error, "cannot commit {} to the OSTree repository {}", what, m_path.string());
+  GCharPtr owned_checksum(checksum);
+  if (!options.ref.empty())
+    ostree_repo_transaction_set_ref(m_repo.get(), nullptr, options.ref.c_str(), checksum);
+  return checksum;
+}
+
+void LibostreeRepo::check_commit_options(const CommitOptions& options, const std::string& what) {
+  if (!is_utf8(options.subject)) fail("the subject of a commit of {} is not valid UTF-8", what);
   // Checked first: ostree would refuse the name only when the transaction ends.
   if (!options.ref.empty() && !is_valid_ref(options.ref))
-    fail("cannot commit {}: {} is not a valid OSTree ref name", tree.string(), options.ref);
-  GVariantPtr metadata = take_variant(metadata_variant(options.metadata));
+    fail("cannot commit {}: {} is not a valid OSTree ref name", what, options.ref);
+}
 
+std::string LibostreeRepo::commit(const fs::path& tree, const CommitOptions& options) {
+  check_commit_options(options, tree.string());
   Transaction transaction(m_repo.get(), m_path);
   GObjectPtr<OstreeMutableTree> mtree(ostree_mutable_tree_new());
   // Extended attributes are kept (security.capability of ping, for one).
@@ -378,22 +404,108 @@ std::string LibostreeRepo::commit(const fs::path& tree, const CommitOptions& opt
   check(ostree_repo_write_dfd_to_mtree(m_repo.get(), AT_FDCWD, tree.c_str(), mtree.get(),
                                        modifier.get(), nullptr, error),
         error, "cannot commit {} to the OSTree repository {}", tree.string(), m_path.string());
-  GFile* root_file = nullptr;
-  check(ostree_repo_write_mtree(m_repo.get(), mtree.get(), &root_file, nullptr, error), error,
-        "cannot commit {} to the OSTree repository {}", tree.string(), m_path.string());
-  GObjectPtr<GFile> root(root_file);
+  std::string checksum = write_commit(mtree.get(), options, tree.string());
+  transaction.commit();
+  return checksum;
+}
 
-  guint64 timestamp =
-      options.timestamp ? *options.timestamp : static_cast<guint64>(std::time(nullptr));
-  char* checksum = nullptr;
-  check(ostree_repo_write_commit_with_time(
-            m_repo.get(), options.parent.empty() ? nullptr : options.parent.c_str(),
-            options.subject.c_str(), nullptr, metadata.get(), OSTREE_REPO_FILE(root.get()),
-            timestamp, &checksum, nullptr, error),
-        error, "cannot commit {} to the OSTree repository {}", tree.string(), m_path.string());
-  GCharPtr owned_checksum(checksum);
-  if (!options.ref.empty())
-    ostree_repo_transaction_set_ref(m_repo.get(), nullptr, options.ref.c_str(), checksum);
+namespace {
+
+bool is_whiteout(const struct stat& status) {
+  return S_ISCHR(status.st_mode) && status.st_rdev == 0;
+}
+
+// Removes `relative` (a path below the tree's root) from `root`; nothing if it is not there.
+// Every directory on the way forgets its contents checksum: libostree's own invalidation stops
+// at the first node without one, which leaves the ancestors of a directory it has loaded with
+// the checksum of the commit's unchanged tree.
+void remove_from_mtree(OstreeMutableTree* root, const fs::path& relative) {
+  GObjectPtr<OstreeMutableTree> directory(static_cast<OstreeMutableTree*>(g_object_ref(root)));
+  GErrorSlot error;
+  for (const fs::path& part : relative.parent_path()) {
+    ostree_mutable_tree_set_contents_checksum(directory.get(), nullptr);
+    char* file_checksum = nullptr;
+    OstreeMutableTree* subdirectory = nullptr;
+    gboolean found = ostree_mutable_tree_lookup(directory.get(), part.c_str(), &file_checksum,
+                                                &subdirectory, error);
+    g_free(file_checksum);
+    if (!found || !subdirectory) return;
+    directory.reset(subdirectory);
+  }
+  ostree_mutable_tree_set_contents_checksum(directory.get(), nullptr);
+  check(ostree_mutable_tree_remove(directory.get(), relative.filename().c_str(), TRUE, error),
+        error, "cannot remove /{} from the commit", relative.string());
+}
+
+// Takes what overlayfs' whiteouts and opaque directories in `upper` hide away from the tree
+// below, and deletes the whiteouts (libostree refuses device files even when a filter would skip
+// them).
+void remove_hidden(OstreeMutableTree* root, const fs::path& upper) {
+  std::vector<fs::path> whiteouts;
+  for (auto it = fs::recursive_directory_iterator(upper); it != fs::recursive_directory_iterator();
+       ++it) {
+    struct stat status {};
+    if (::lstat(it->path().c_str(), &status) != 0) continue;
+    char opaque = 0;
+    bool whiteout = is_whiteout(status);
+    if (whiteout) whiteouts.push_back(it->path());
+    if (whiteout ||
+        (S_ISDIR(status.st_mode) &&
+         ::lgetxattr(it->path().c_str(), "trusted.overlay.opaque", &opaque, 1) == 1 &&
+         opaque == 'y'))
+      remove_from_mtree(root, it->path().lexically_relative(upper));
+  }
+  for (const fs::path& whiteout : whiteouts) fs::remove(whiteout);
+}
+
+// A path's extended attributes without overlayfs' own, as ostree stores them: a(ayay) by name.
+GVariant* attributes_without_overlay(OstreeRepo*, const char* path, GFileInfo*, gpointer upper) {
+  fs::path on_disk = *static_cast<const fs::path*>(upper) / fs::path(path).relative_path();
+  std::map<std::string, std::string> attributes;
+  ssize_t size = ::llistxattr(on_disk.c_str(), nullptr, 0);
+  std::string names(size > 0 ? size : 0, '\0');
+  if (size > 0) size = ::llistxattr(on_disk.c_str(), names.data(), names.size());
+  for (size_t at = 0; size > 0 && at < static_cast<size_t>(size);) {
+    std::string name(names.c_str() + at);
+    at += name.size() + 1;
+    if (name.empty() || name.starts_with("trusted.overlay.")) continue;
+    ssize_t length = ::lgetxattr(on_disk.c_str(), name.c_str(), nullptr, 0);
+    if (length < 0) continue;
+    std::string value(length, '\0');
+    length = ::lgetxattr(on_disk.c_str(), name.c_str(), value.data(), value.size());
+    if (length >= 0) attributes.emplace(name, value.substr(0, length));
+  }
+  GVariantBuilder builder;
+  g_variant_builder_init(&builder, G_VARIANT_TYPE("a(ayay)"));
+  for (const auto& [name, value] : attributes)
+    g_variant_builder_add(&builder, "(@ay@ay)", g_variant_new_bytestring(name.c_str()),
+                          g_variant_new_fixed_array(G_VARIANT_TYPE_BYTE, value.data(),
+                                                    value.size(), 1));
+  return g_variant_ref_sink(g_variant_builder_end(&builder));
+}
+
+}  // namespace
+
+std::string LibostreeRepo::commit_changes(const std::string& base, const fs::path& upper,
+                                          const CommitOptions& options) {
+  check_commit_options(options, upper.string());
+  Transaction transaction(m_repo.get(), m_path);
+  GErrorSlot error;
+  OstreeMutableTree* base_tree = ostree_mutable_tree_new_from_commit(m_repo.get(), base.c_str(), error);
+  check(base_tree != nullptr, error, "cannot read the commit {} of the OSTree repository {}", base,
+        m_path.string());
+  GObjectPtr<OstreeMutableTree> mtree(base_tree);
+  remove_hidden(mtree.get(), upper);
+  ModifierPtr modifier(ostree_repo_commit_modifier_new(OSTREE_REPO_COMMIT_MODIFIER_FLAGS_NONE,
+                                                       nullptr, nullptr, nullptr));
+  fs::path upper_root = upper;
+  ostree_repo_commit_modifier_set_xattr_callback(modifier.get(), attributes_without_overlay,
+                                                 nullptr, &upper_root);
+  check(ostree_repo_write_dfd_to_mtree(m_repo.get(), AT_FDCWD, upper.c_str(), mtree.get(),
+                                       modifier.get(), nullptr, error),
+        error, "cannot commit the changes in {} to the OSTree repository {}", upper.string(),
+        m_path.string());
+  std::string checksum = write_commit(mtree.get(), options, upper.string());
   transaction.commit();
   return checksum;
 }

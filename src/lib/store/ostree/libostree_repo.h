@@ -24,6 +24,8 @@ class LibostreeRepo final : public Repo {
   void checkout(const std::vector<std::string>& commits, const std::filesystem::path& dest,
                 const CheckoutOptions& options) override;
   std::string commit(const std::filesystem::path& tree, const CommitOptions& options) override;
+  std::string commit_changes(const std::string& base, const std::filesystem::path& upper,
+                             const CommitOptions& options) override;
   CommitInfo read_commit(std::string_view rev) override;
   void pull_local(const std::filesystem::path& source, const std::string& checksum) override;
   std::optional<std::string> pull_ref(const std::string& url, const std::string& ref) override;
@@ -38,6 +40,9 @@ class LibostreeRepo final : public Repo {
 
  private:
   GVariantPtr load_commit(const std::string& checksum);
+  std::string write_commit(OstreeMutableTree* mtree, const CommitOptions& options,
+                           const std::string& what);
+  static void check_commit_options(const CommitOptions& options, const std::string& what);
 
   std::filesystem::path m_path;
   GObjectPtr<OstreeRepo> m_repo;
