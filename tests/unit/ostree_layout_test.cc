@@ -101,7 +101,7 @@ TEST(OstreeLayout, RedirectedDirectoryAndItsVarCounterpartBothFullIsAnError) {
   EXPECT_THROW(compose::apply_ostree_layout(tree.root), Error);
 }
 
-TEST(OstreeLayout, UndoGivesDpkgItsLayoutAndApplyingAgainGivesTheSameCommitTree) {
+TEST(OstreeLayout, RestoredVarGivesDpkgItsLayoutAndApplyingAgainDeclaresItAgain) {
   Tree tree;
   make_debian_tree(tree);
   tree.file("var/lib/apt/extended_states", "Package: x\n");
@@ -113,9 +113,7 @@ TEST(OstreeLayout, UndoGivesDpkgItsLayoutAndApplyingAgainGivesTheSameCommitTree)
   compose::apply_ostree_layout(tree.root);
   std::string conf = util::read_file(tree.root / compose::k_var_tmpfiles_conf);
 
-  compose::undo_ostree_layout(tree.root);
-  EXPECT_FALSE(fs::exists(tree.root / "usr/etc"));
-  EXPECT_EQ(util::read_file(tree.root / "etc/hostname"), "debian\n");
+  compose::restore_var(tree.root);
   EXPECT_EQ(fs::read_symlink(tree.root / "var/lib/dpkg"), "../../usr/lib/sysimage/dpkg");
   EXPECT_EQ(util::read_file(tree.root / "var/lib/dpkg/status"), "Package: bash\n");
   EXPECT_EQ(util::read_file(tree.root / "var/lib/apt/extended_states"), "Package: x\n");
@@ -129,9 +127,11 @@ TEST(OstreeLayout, UndoGivesDpkgItsLayoutAndApplyingAgainGivesTheSameCommitTree)
   EXPECT_FALSE(fs::exists(tree.root / "usr/share/factory/var/lib/apt"));
   EXPECT_FALSE(fs::exists(tree.root / compose::k_var_tmpfiles_conf));
 
-  // dpkg installs a package that writes to /var; the layout is applied again.
+  // dpkg installs a package that writes to /var (with /usr/etc as its /etc); the layout is
+  // applied again, /usr/etc staying where it is.
   tree.file("var/lib/newpkg/state", "new\n");
-  compose::apply_ostree_layout(tree.root);
+  compose::apply_ostree_layout(tree.root, /*etc_in_usr=*/true);
+  EXPECT_EQ(util::read_file(tree.root / "usr/etc/hostname"), "debian\n");
   std::string again = util::read_file(tree.root / compose::k_var_tmpfiles_conf);
   EXPECT_NE(again.find("C /var/lib/newpkg/state"), std::string::npos) << again;
   // Everything the first conversion declared is declared again.
@@ -142,10 +142,4 @@ TEST(OstreeLayout, UndoGivesDpkgItsLayoutAndApplyingAgainGivesTheSameCommitTree)
   }
   EXPECT_EQ(util::read_file(tree.root / "usr/share/factory/var/lib/apt/extended_states"),
             "Package: x\n");
-}
-
-TEST(OstreeLayout, UndoRefusesATreeNotInTheLayout) {
-  Tree tree;
-  make_debian_tree(tree);
-  EXPECT_THROW(compose::undo_ostree_layout(tree.root), Error);
 }

@@ -138,14 +138,23 @@ void fold_entry(const fs::path& upper, const fs::path& lower) {
 
 CopyUpView::CopyUpView(fs::path tree, fs::path scratch)
     : m_tree(fs::absolute(tree).lexically_normal()), m_upper(scratch / "upper"), m_work(scratch / "work") {
+  mount(m_tree);
+}
+
+CopyUpView::CopyUpView(fs::path lower, fs::path merged, fs::path scratch)
+    : m_tree(fs::absolute(merged).lexically_normal()), m_upper(scratch / "upper"), m_work(scratch / "work") {
+  mount(fs::absolute(lower).lexically_normal());
+}
+
+void CopyUpView::mount(const fs::path& lower) {
   make_empty_directory(m_upper);
   make_empty_directory(m_work);
-  // The upper layer's root is the merged root: the same owner and mode as the tree's.
-  struct stat root = util::lstat_or_fail(m_tree);
+  // The upper layer's root is the merged root: the same owner and mode as the lower one's.
+  struct stat root = util::lstat_or_fail(lower);
   if (::chown(m_upper.c_str(), root.st_uid, root.st_gid) != 0 ||
       ::chmod(m_upper.c_str(), root.st_mode & 07777) != 0)
     fail("cannot prepare {}: {}", m_upper.string(), std::strerror(errno));
-  if (mount_overlay(m_tree, m_upper, m_work, m_tree) != 0)
+  if (mount_overlay(lower, m_upper, m_work, m_tree) != 0)
     fail("cannot mount a copy-up overlay on {}: {}", m_tree.string(), std::strerror(errno));
   m_mounted = true;
 }
@@ -156,15 +165,18 @@ CopyUpView::~CopyUpView() {
                  std::strerror(errno));
 }
 
-void CopyUpView::fold() {
+const fs::path& CopyUpView::unmount() {
   for (const fs::path& mount : util::mounts_below(m_tree))
-    if (mount != m_tree) fail("cannot fold {}: {} is still mounted", m_tree.string(), mount.string());
+    if (mount != m_tree)
+      fail("cannot unmount the overlay on {}: {} is still mounted", m_tree.string(), mount.string());
   if (::umount2(m_tree.c_str(), 0) != 0)
     fail("cannot unmount the overlay on {}: {}", m_tree.string(), std::strerror(errno));
   m_mounted = false;
-  fold_upper_layer(m_upper, m_tree);
   fs::remove_all(m_work);
+  return m_upper;
 }
+
+void CopyUpView::fold() { fold_upper_layer(unmount(), m_tree); }
 
 size_t separate_shared_inodes(const fs::path& tree) {
   std::set<std::pair<dev_t, ino_t>> seen;

@@ -27,6 +27,11 @@ class CopyUpView {
   // or missing directory on any filesystem that supports overlayfs upper layers). Throws Error
   // naming the tree if the mount fails.
   CopyUpView(std::filesystem::path tree, std::filesystem::path scratch);
+  // Mounts the overlay on `merged` with `lower` below it, which is never written (a deployment, a
+  // checkout), for a tree that is committed from its changes alone (store::Repo::commit_changes
+  // of unmount()'s upper layer).
+  CopyUpView(std::filesystem::path lower, std::filesystem::path merged,
+             std::filesystem::path scratch);
   // Unmounts (lazily, if a process still holds it) when fold() was not reached: the tree is then
   // a failed build's and is removed by its owner.
   ~CopyUpView();
@@ -36,9 +41,14 @@ class CopyUpView {
   // Unmounts the overlay and folds the upper layer into the tree. Nothing may be mounted below
   // the tree any more.
   void fold();
+  // Unmounts the overlay (nothing may be mounted below it any more) and returns the upper layer:
+  // what changed, with overlayfs' whiteouts, opaque directories and attributes.
+  const std::filesystem::path& unmount();
 
  private:
-  std::filesystem::path m_tree;
+  void mount(const std::filesystem::path& lower);
+
+  std::filesystem::path m_tree;  // where the overlay is mounted
   std::filesystem::path m_upper;
   std::filesystem::path m_work;
   bool m_mounted = false;

@@ -5,10 +5,12 @@
 #include <map>
 #include <optional>
 
+#include "lib/compose/copy_up_view.h"
 #include "lib/compose/ostree_layout.h"
 #include "lib/compose/stage_layering.h"
 #include "lib/compose/work_tree.h"
 #include "lib/solve/resolver.h"
+#include "lib/util/chroot.h"
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
 #include "lib/util/strings.h"
@@ -87,10 +89,23 @@ LayeredCommit build_layered_commit(store::Repo& repo, const fs::path& repo_path,
                                    util::PhaseLog& phases) {
   store::CommitInfo base = repo.read_commit(request.base_commit);
   WorkTree work(repo_path / "tmp", "layered");
-  ParentTree parent = check_out_parent(repo, base.checksum, work, phases);
+  fs::path lower = request.base_tree;
+  if (lower.empty()) {
+    util::ScopedPhase phase(phases, "checkout-base");
+    lower = work.file("base");
+    repo.checkout({base.checksum}, lower, {});
+  }
+  // The tree is the base under a copy-up view: nothing below is ever written, and what changes is
+  // committed alone on top of the base.
+  std::optional<CopyUpView> view(std::in_place, lower, work.path(), work.scratch());
+  const fs::path& tree = work.path();
+  // dpkg's /etc is the commit's /usr/etc (a deployment's own /etc is its merged one).
+  bool had_etc = fs::exists(fs::symlink_status(tree / "etc"));
+  if (!had_etc) fs::create_directory(tree / "etc");
+  std::optional<util::BindMount> etc(std::in_place, tree / "usr/etc", tree / "etc", false);
   {
     util::ScopedPhase phase(phases, "dpkg view");
-    undo_ostree_layout(work.path());
+    restore_var(tree);
   }
   LayeredCommit result;
   StagePlan plan = plan_layering(request, work, settings, phases, result.inactive);
@@ -102,8 +117,8 @@ LayeredCommit build_layered_commit(store::Repo& repo, const fs::path& repo_path,
   stage.architecture = plan.view.architecture;
   stage.components = plan.view.components;
   stage.mirror = plan.view.mirror;
-  BuiltStage built = build_stage_tree(stage, plan, work, repo, settings, phases, parent);
-
+  BuiltStage built = build_stage_tree(stage, plan, work, repo, settings, phases,
+                                      ParentTree{base.checksum, /*hardlinked=*/false});
   result.added = std::move(built.packages);
   result.bytes_downloaded = plan.bytes_downloaded + built.bytes_downloaded;
   store::CommitOptions commit;
@@ -112,13 +127,15 @@ LayeredCommit build_layered_commit(store::Repo& repo, const fs::path& repo_path,
   for (const std::string& name : request.removals) changes.push_back("-" + name);
   commit.subject =
       fmt::format("apt-ostree: {} on {}", fmt::join(changes, " "), base.checksum.substr(0, 12));
-  commit.metadata = layered_metadata(base, work.path());
+  commit.metadata = layered_metadata(base, tree);
   {
     util::ScopedPhase phase(phases, "ostree layout");
-    apply_ostree_layout(work.path());
+    apply_ostree_layout(tree, /*etc_in_usr=*/true);
+    etc.reset();
+    if (!had_etc) fs::remove(tree / "etc");
   }
   util::ScopedPhase phase(phases, "commit");
-  result.commit = repo.commit(work.path(), commit);
+  result.commit = repo.commit_changes(base.checksum, view->unmount(), commit);
   return result;
 }
 

@@ -1,9 +1,11 @@
 // Package layering, the compose engine's part: a commit built on a device from a base commit and
 // the packages to add to it, as rpm-ostree builds a client-side layered commit from RPMs.
 //
-//   checkout-parent  the base commit, hardlinked from the sysroot's repository (copy_up_view.h)
-//   dpkg view        the OSTree layout undone, so dpkg and maintainer scripts find /etc and /var
-//                    (ostree_layout.h)
+//   (checkout-base)  the base's deployment is the tree's lower layer under a copy-up view
+//                    (copy_up_view.h), so nothing is checked out; a base that is not deployed
+//                    (an upgrade's new base) is checked out, hardlinked, first
+//   dpkg view        /usr/etc bound on /etc and /var rebuilt, so dpkg and maintainer scripts
+//                    find them as on a running system (ostree_layout.h)
 //   refresh, solve   the archive view's metadata; the packages resolved against it with the
 //                    base's dpkg database installed and kept exactly as it is, but for the
 //                    packages removed (solve/resolver.h)
@@ -12,8 +14,9 @@
 //                    apt would on the running system (stage_layering.h)
 //   ostree layout    the layout applied again (the new /var content joins the generated
 //                    tmpfiles.d lines and the factory)
-//   commit           with the base as parent, the base's metadata (version, ...) and the new
-//                    package list
+//   commit           the copy-up view's changes alone on top of the base (Repo::commit_changes),
+//                    with the base as parent, its metadata (version, ...) and the new package
+//                    list: the cost follows what the packages change, not the size of the tree
 #pragma once
 
 #include <cstdint>
@@ -30,6 +33,9 @@ namespace apt_ostree::compose {
 
 struct LayeringRequest {
   std::string base_commit;
+  // A checkout of the base commit to build on, never written (its deployment); empty: the base
+  // is checked out first.
+  std::filesystem::path base_tree;
   std::vector<std::string> packages;  // "name" or "name=version", none of them in the base
   std::vector<std::string> removals;  // base packages to remove (purged), by name
   repo::RepoConfig view;              // the archive they come from

@@ -170,11 +170,7 @@ void apply_var_lines(const fs::path& tree, const std::string& conf) {
 
 }  // namespace
 
-void undo_ostree_layout(const fs::path& tree) {
-  if (!fs::is_directory(fs::symlink_status(tree / "usr/etc")) || exists_no_follow(tree / "etc"))
-    fail("{} is not an OSTree commit's tree made by apt-ostree: it has no /usr/etc, or also /etc",
-         tree.string());
-  fs::rename(tree / "usr/etc", tree / "etc");
+void restore_var(const fs::path& tree) {
   fs::path conf = tree / k_var_tmpfiles_conf;
   if (exists_no_follow(conf)) {
     apply_var_lines(tree, util::read_file(conf));
@@ -194,8 +190,8 @@ void undo_ostree_layout(const fs::path& tree) {
   }
 }
 
-OstreeLayout apply_ostree_layout(const fs::path& tree) {
-  if (exists_no_follow(tree / "usr/etc"))
+OstreeLayout apply_ostree_layout(const fs::path& tree, bool etc_in_usr) {
+  if (!etc_in_usr && exists_no_follow(tree / "usr/etc"))
     fail("the tree already has /usr/etc, where OSTree keeps the default /etc");
   OstreeLayout layout;
   layout.kernel_version = find_kernel(tree);
@@ -226,7 +222,7 @@ OstreeLayout apply_ostree_layout(const fs::path& tree) {
                               layout.var.tmpfiles);
 
   // Last, so the tmpfiles.d files under /etc counted above.
-  if (fs::is_directory(fs::symlink_status(tree / "etc"))) {
+  if (!etc_in_usr && fs::is_directory(fs::symlink_status(tree / "etc"))) {
     fs::create_directories(tree / "usr");
     fs::rename(tree / "etc", tree / "usr/etc");
   }

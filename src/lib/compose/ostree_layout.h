@@ -31,17 +31,19 @@ inline constexpr const char* k_var_tmpfiles_conf = "usr/lib/tmpfiles.d/apt-ostre
 // Applies the layout to `tree` in place. Throws Error naming the path when the tree cannot take
 // it: several kernels, a kernel outside a merged /usr, /usr/etc already present, a redirected
 // directory and its /var counterpart both holding files. The tree is then incomplete.
-OstreeLayout apply_ostree_layout(const std::filesystem::path& tree);
+//
+// With `etc_in_usr`, the tree is a commit's tree being changed (package layering, with /usr/etc
+// bound on /etc while dpkg ran): /usr/etc is already OSTree's default /etc and stays; /etc is not
+// part of the tree and is left alone.
+OstreeLayout apply_ostree_layout(const std::filesystem::path& tree, bool etc_in_usr = false);
 
-// The way back, for installing packages on a commit (package layering): gives a tree in the
-// layout above the one dpkg and maintainer scripts expect, so that apply_ostree_layout can run on
-// it again afterwards. /usr/etc becomes /etc again; /var is rebuilt from the generated tmpfiles.d
-// lines (directories with their modes and owners, symlinks such as /var/lib/dpkg) and the factory
-// files, moved back (files a package ships under /usr/share/factory/var stay), the directories a
-// booted system's tmpfiles.d makes (/var/tmp, /var/log, ...) added; the generated configuration
-// goes. The kernel stays in /usr/lib/modules and the redirected directories stay links into /var,
-// as on a booted system. Only renames, directories and links: a checkout hardlinked into a store
-// is safe. Throws Error naming the path when the tree is not in that layout.
-void undo_ostree_layout(const std::filesystem::path& tree);
+// The way back for /var, for installing packages on a commit's tree (package layering): rebuilds
+// /var from the generated tmpfiles.d lines (directories with their modes and owners, symlinks
+// such as /var/lib/dpkg) and the factory files, moved back (files a package ships under
+// /usr/share/factory/var stay), adds the directories a booted system's tmpfiles.d makes
+// (/var/tmp, /var/log, ...), and removes the generated configuration, so that dpkg and
+// maintainer scripts find /var as on a running system and apply_ostree_layout can run again.
+// Only renames, directories and links.
+void restore_var(const std::filesystem::path& tree);
 
 }  // namespace apt_ostree::compose

@@ -63,10 +63,16 @@ compose::LayeredCommit commit_for_origin(Transaction& transaction, const std::st
   if (!origin.derived()) return {base, {}, {}, 0};
   fs::path repo_path = transaction.sysroot().repo_path();
   std::unique_ptr<store::Repo> repo = store::open_repo(repo_path, store::RepoMode::bare, false);
-  return compose::build_layered_commit(*repo, repo_path,
-                                       {base, origin.packages, origin.removed, view, skip_inactive},
-                                       settings,
-                                       transaction.phases());
+  compose::LayeringRequest request;
+  request.base_commit = base;
+  // A deployment of the base is a checkout of it already: the build's lower layer.
+  for (const ListedDeployment& listed : transaction.deployments())
+    if (listed.deployment.checksum == base) request.base_tree = listed.deployment.path;
+  request.packages = origin.packages;
+  request.removals = origin.removed;
+  request.view = view;
+  request.skip_inactive = skip_inactive;
+  return compose::build_layered_commit(*repo, repo_path, request, settings, transaction.phases());
 }
 
 LayeringResult change_packages(Transaction& transaction, const LayeredPackagesChange& change,
