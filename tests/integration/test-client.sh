@@ -140,7 +140,8 @@ treefile=second  # the ref's commit now; each publish below alternates the conte
 for delay in 0.05 0.2 0.4; do
   if [ "$treefile" = second ]; then treefile=first; else treefile=second; fi
   next=$(publish "$treefile" "next")
-  run_tool -q upgrade --sysroot "$sysroot" &
+  # Not through a function: $! must be apt-ostree itself, not a subshell around it.
+  "$APT_OSTREE" --cache-dir "$CACHE_DIR" -q upgrade --sysroot "$sysroot" &
   upgrader=$!
   sleep "$delay"
   kill -KILL "$upgrader" 2>/dev/null || true

@@ -63,6 +63,25 @@ left=$(find "$sysroot/ostree/repo/tmp" -maxdepth 1 -type d -name 'apt-ostree-*')
 [ -z "$left" ] || die "a failed install left its work tree: $left"
 no_mounts_below "a failed install"
 
+step "an install killed (SIGKILL) leaves the sysroot as it was; the next one clears its mounts"
+before=$(run_tool --json status --sysroot "$sysroot")
+for delay in 0.3 0.8; do
+  # Not through a function: $! must be apt-ostree itself, not a subshell around it.
+  "$APT_OSTREE" --cache-dir "$CACHE_DIR" -q install fx-unit --sysroot "$sysroot" \
+    --keyring "$FIXTURE_KEYRING" &
+  installer=$!
+  sleep "$delay"
+  kill -KILL "$installer" 2>/dev/null || true
+  wait "$installer" 2>/dev/null || true
+  now=$(run_tool --json status --sysroot "$sysroot")
+  [ "$now" = "$before" ] || break  # the install finished before the kill: a new deployment
+done
+ostree admin status --sysroot="$sysroot" >/dev/null || die "stock ostree cannot read the sysroot after a killed install"
+if [ "$now" = "$before" ]; then layer -q install fx-unit; fi
+expect_contains "$(run_tool status --sysroot "$sysroot")" "LayeredPackages: fx-chain-c fx-unit" "status after a killed install"
+no_mounts_below "an install after a killed one"
+layer -q uninstall fx-unit
+
 step "upgrade builds the layered packages again on the new base"
 c2=$(publish second 2)
 out=$(layer upgrade)

@@ -2,12 +2,14 @@
 
 #include <fcntl.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
 
@@ -149,9 +151,14 @@ int run_in_chroot(const fs::path& root, const ChrootCommand& command) {
   };
   int report[2];
   if (::pipe2(report, O_CLOEXEC) != 0) fail("cannot create a pipe: {}", std::strerror(errno));
+  const pid_t parent = ::getpid();
   pid_t pid = ::fork();
   if (pid < 0) fail("cannot fork: {}", std::strerror(errno));
   if (pid == 0) {
+    // A maintainer script must not outlive an apt-ostree killed outright: the next build removes
+    // the tree it runs in.
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != parent) ::_exit(127);
     ::close(report[0]);
     int null_fd = ::open("/dev/null", O_RDWR);
     int out = command.output_fd >= 0 ? command.output_fd : null_fd;
