@@ -82,6 +82,32 @@ expect_contains "$(run_tool status --sysroot "$sysroot")" "LayeredPackages: fx-c
 no_mounts_below "an install after a killed one"
 layer -q uninstall fx-unit
 
+step "Ctrl-C stops an install at a safe point: exit 130, the sysroot as it was, nothing mounted"
+interrupted=0
+for delay in 0.1 0.4 0.8; do
+  before=$(run_tool --json status --sysroot "$sysroot")
+  code=0
+  "$APT_OSTREE" --cache-dir "$CACHE_DIR" -q install fx-unit --sysroot "$sysroot" \
+    --keyring "$FIXTURE_KEYRING" 2>"$TEST_DIR/interrupted.err" &
+  installer=$!
+  sleep "$delay"
+  kill -INT "$installer" 2>/dev/null || true
+  wait "$installer" || code=$?
+  if [ "$code" -eq 130 ]; then
+    interrupted=$((interrupted + 1))
+    [ "$(run_tool --json status --sysroot "$sysroot")" = "$before" ] ||
+      die "an interrupted install changed the sysroot"
+    no_mounts_below "an interrupted install"
+    left=$(find "$sysroot/ostree/repo/tmp" -maxdepth 1 -type d -name 'apt-ostree-*')
+    [ -z "$left" ] || die "an interrupted install left its work tree: $left"
+  elif [ "$code" -eq 0 ]; then
+    layer -q uninstall fx-unit  # it finished before the signal
+  else
+    die "an install interrupted after ${delay}s exited $code: $(cat "$TEST_DIR/interrupted.err")"
+  fi
+done
+[ "$interrupted" -gt 0 ] || die "no install was interrupted (all finished first)"
+
 step "upgrade builds the layered packages again on the new base"
 c2=$(publish second 2)
 out=$(layer upgrade)
