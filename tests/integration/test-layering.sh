@@ -56,6 +56,8 @@ expect_fail layer install fx-chian-a
 expect_contains "$FAIL_STDERR" "did you mean: fx-chain-a" "install of an unknown package"
 expect_fail layer uninstall fx-order-app
 expect_contains "$FAIL_STDERR" "'fx-order-app' is not a layered package" "uninstall of a base package"
+expect_fail layer install fx-kernel
+expect_contains "$FAIL_STDERR" "bring the kernel 6.1.0-fxlayer" "install of a kernel"
 expect_fail layer install fx-fail
 expect_contains "$FAIL_STDERR" "fx-fail" "install of a package whose postinst fails"
 [ "$(run_tool --json status --sysroot "$sysroot")" = "$before" ] || die "a failed install changed the sysroot"

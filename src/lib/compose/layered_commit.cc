@@ -130,7 +130,12 @@ LayeredCommit build_layered_commit(store::Repo& repo, const fs::path& repo_path,
   commit.metadata = layered_metadata(base, tree);
   {
     util::ScopedPhase phase(phases, "ostree layout");
-    apply_ostree_layout(tree, /*etc_in_usr=*/true);
+    OstreeLayout layout = apply_ostree_layout(tree, /*etc_in_usr=*/true);
+    // The base's kernel is in /usr/lib/modules, not /boot: one found there came with the request.
+    if (layout.kernel_version)
+      fail("the packages {} bring the kernel {}, and a deployment boots the kernel of its base: "
+           "compose kernels into the base commit instead",
+           fmt::join(request.packages, ", "), *layout.kernel_version);
     etc.reset();
     if (!had_etc) fs::remove(tree / "etc");
   }

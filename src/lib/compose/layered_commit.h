@@ -55,7 +55,8 @@ struct LayeredCommit {
 // Builds the commit in `repo` (the repository at `repo_path`; work trees go to its tmp/).
 // Throws Error naming the culprit: an unknown or already installed package, a dependency the
 // base cannot meet (its package named), a failed download or maintainer script (with the end
-// of the log). Nothing is left behind then but the log.
+// of the log), a kernel among the packages (a deployment boots its base's). Nothing is left
+// behind then but the log.
 LayeredCommit build_layered_commit(store::Repo& repo, const std::filesystem::path& repo_path,
                                    const LayeringRequest& request, const BuildSettings& settings,
                                    util::PhaseLog& phases);
