@@ -5,7 +5,9 @@
 #include <unistd.h>
 
 #include <ctime>
+#include <set>
 
+#include "lib/deploy/package_diff.h"
 #include "lib/store/commit_object.h"
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
@@ -25,6 +27,23 @@ std::string joined(const std::vector<std::string>& items) {
 // One "Label: value" line, labels right-aligned as rpm-ostree aligns them.
 void line(std::string& out, std::string_view label, std::string_view value) {
   if (!value.empty()) out += fmt::format("{:>25}: {}\n", label, value);
+}
+
+std::vector<std::string> inactive_requests(const fs::path& repo, const std::string& base,
+                                           const Origin& origin) {
+  std::set<std::string> names;
+  try {
+    for (const CommitPackage& package : commit_packages(store::read_commit_object(repo, base)))
+      names.insert(package.name);
+  } catch (const Error&) {
+    return {};  // no package list, or the base was pruned
+  }
+  std::vector<std::string> inactive;
+  for (const std::string& name : origin.packages)
+    if (names.contains(name)) inactive.push_back(name);
+  for (const std::string& name : origin.removed)
+    if (!names.contains(name)) inactive.push_back("-" + name);
+  return inactive;
 }
 
 }  // namespace
@@ -50,8 +69,10 @@ SysrootStatus read_status(const fs::path& sysroot) {
     } catch (const Error&) {
       // A deployment whose commit was pruned still boots; status shows what it can.
     }
-    if (listed.origin.derived() && deployment.commit)
+    if (listed.origin.derived() && deployment.commit) {
       deployment.base_checksum = deployment.commit->parent;
+      deployment.inactive = inactive_requests(repo, deployment.base_checksum, listed.origin);
+    }
     deployment.listed = std::move(listed);
     status.deployments.push_back(std::move(deployment));
   }
@@ -90,6 +111,7 @@ nlohmann::ordered_json status_json(const SysrootStatus& status) {
     json["requested-local-packages"] = origin.local_packages;
     json["base-removals"] = origin.removed;
     json["base-local-replacements"] = origin.replaced;
+    json["inactive-requests"] = entry.inactive;
     json["kernel-arguments"] = deployment.kernel_arguments;
     json["boot-checksum"] = deployment.boot_checksum;
     json["path"] = deployment.path.string();
@@ -123,6 +145,7 @@ std::string format_status(const SysrootStatus& status, bool verbose) {
     line(out, "LocalBaseReplacements", joined(origin.replaced));
     line(out, "LayeredPackages", joined(origin.packages));
     line(out, "LocalPackages", joined(origin.local_packages));
+    line(out, "InactiveRequests", joined(entry.inactive));
     if (origin.pinned) line(out, "Pinned", "yes");
     if (verbose) {
       line(out, "Deployment", fmt::format("{}.{}", deployment.checksum, deployment.serial));

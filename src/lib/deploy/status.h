@@ -19,6 +19,10 @@ struct DeploymentStatus {
   std::optional<store::CommitInfo> commit;  // nullopt when the repository lacks it
   // A derived deployment's commit is built here on its base: the commit's parent.
   std::string base_checksum;
+  // Layered packages the base has itself and removals of packages it does not have (an upgrade
+  // made them moot): still requested, nothing done for them. Read from the base commit's package
+  // list; empty when it has none.
+  std::vector<std::string> inactive;
 };
 
 struct SysrootStatus {
