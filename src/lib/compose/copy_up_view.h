@@ -11,6 +11,10 @@
 // the hardlinks, overlay whiteouts remove what was deleted. The tree then holds hardlinks for
 // what no script changed and private files for the rest, exactly as the merged view showed it.
 //
+// Package layering uses the same view the other way round: the lower layer is a deployment of the
+// base commit (never written), the overlay is mounted on an empty work tree, and unmount() hands
+// the upper layer to the store, which commits only what changed (store::Repo::commit_changes).
+//
 // The overlay is mounted with index=off (a copy-up must not pull the other names of a
 // deduplicated store object along with it), metacopy=off (a chown copies the data too, so the
 // upper layer is complete) and redirect_dir=off (a directory rename copies, as on any filesystem

@@ -126,7 +126,8 @@ pkgcache::FetchReport fetch_packages(const std::vector<repo::PackageRecord>& rec
 struct ParentTree {
   std::string commit;
   // The checkout holds hardlinks into the store (a copy-up view guards them while scripts run);
-  // false: private copies.
+  // false: the tree may be written as it is (private copies, or already a copy-up view's merged
+  // tree, as package layering mounts it).
   bool hardlinked = false;
 };
 
