@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 
 #include "cli/client.h"
@@ -79,10 +80,17 @@ std::pair<CLI::App*, std::shared_ptr<PackagesOptions>> add_command(
 
 void register_install(CLI::App& app, Context& context) {
   auto [command, options] = add_command(
-      app, context, "install", "Layer packages (and what they need) on the base commit and deploy");
+      app, context, "install",
+      "Layer packages or local .deb files (and what they need) on the base commit and deploy");
   command->callback([&context, options] {
     deploy::LayeredPackagesChange change;
-    change.install = options->packages;
+    for (const std::string& package : options->packages) {
+      // A path to a .deb file, as apt takes one ("./foo.deb"); otherwise a package name.
+      if (package.ends_with(".deb") && std::filesystem::is_regular_file(package))
+        change.install_local.push_back(std::filesystem::absolute(package));
+      else
+        change.install.push_back(package);
+    }
     run_change(context, *options, change, "install");
   });
 }

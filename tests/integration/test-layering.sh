@@ -175,4 +175,24 @@ expect_contains "$FAIL_STDERR" "'fx-conffile' has no override" "override reset o
 layer -q override reset --all
 [ "$(status_field 0 checksum)" = "$c2" ] || die "override reset --all did not deploy the base"
 
+step "install of a local .deb: what it needs comes from the archive; kept for later deployments"
+local_root=$TEST_DIR/fx-local
+mkdir -p "$local_root/DEBIAN" "$local_root/usr/share/fx-local"
+printf 'Package: fx-local\nVersion: 0.1\nArchitecture: all\nMaintainer: t <t@example.invalid>\nDepends: fx-chain-a\nDescription: a local package\n not in any archive\n' \
+  >"$local_root/DEBIAN/control"
+echo "from a local .deb" >"$local_root/usr/share/fx-local/file"
+dpkg-deb --build --root-owner-group "$local_root" "$TEST_DIR/fx-local_0.1_all.deb" >/dev/null
+out=$(cd "$TEST_DIR" && layer install ./fx-local_0.1_all.deb)
+expect_contains "$out" "fx-local:all 0.1" "install of a local .deb"
+expect_contains "$out" "fx-chain-a:all 1.0" "install of a local .deb (its dependency)"
+expect_contains "$(run_tool status --sysroot "$sysroot")" "LocalPackages: " "status after a local install"
+[ "$(cat "$(deployed_tree)/usr/share/fx-local/file")" = "from a local .deb" ] || die "the local .deb's file is not deployed"
+expect_fail layer install "$TEST_DIR/fx-local_0.1_all.deb"
+expect_contains "$FAIL_STDERR" "'fx-local' is already layered" "a second install of the local .deb"
+layer -q deploy "$c1"
+[ "$(cat "$(deployed_tree)/usr/share/fx-local/file")" = "from a local .deb" ] ||
+  die "the local .deb was not installed again on another base"
+layer -q uninstall fx-local
+[ "$(status_field 0 checksum)" = "$c1" ] || die "uninstalling the local package did not deploy the base"
+
 echo "all layering tests passed" >&2

@@ -456,3 +456,36 @@ TEST_F(ResolverTest, RemovingInstalledPackagesNeedsTheirDependentsRemovedToo) {
   request.remove = {"libc6"};
   EXPECT_NE(failure(request).first.find("'libc6' is Essential"), std::string::npos);
 }
+
+TEST_F(ResolverTest, LocalPackagesAreInstalledWithWhatTheyNeedFromTheArchive) {
+  repo::PackageIndexBuilder installed;
+  installed.add_packages(installed_stanza("libc6", "2.36"), "", "status");
+  installed.write(m_dir / "installed.idx");
+  repo::PackageIndexBuilder local;
+  local.add_packages(stanza("my-tool", "0.1", "Depends: libapt, libc6 (>= 2.30)\n"), "", "local");
+  local.write(m_dir / "local.idx");
+  repo::PackageIndexBuilder archive;
+  archive.add_packages(tiny_debian(), "main", "Packages");
+  archive.write(m_dir / "packages.idx");
+  repo::PackageIndex installed_index = repo::PackageIndex::open(m_dir / "installed.idx");
+  repo::PackageIndex local_index = repo::PackageIndex::open(m_dir / "local.idx");
+  repo::PackageIndex archive_index = repo::PackageIndex::open(m_dir / "packages.idx");
+  solve::Resolver resolver(archive_index, "amd64", fs::path(), &installed_index, &local_index);
+  solve::Plan plan = resolver.resolve({});
+  ASSERT_EQ(plan.packages.size(), 1u);
+  EXPECT_EQ(archive_index.at(plan.packages[0].index).name, "libapt");
+  EXPECT_EQ(plan.local, std::vector<size_t>{0});
+
+  repo::PackageIndexBuilder needy;
+  needy.add_packages(stanza("needy", "1", "Depends: libc6 (>= 2.40)\n"), "", "local");
+  needy.write(m_dir / "needy.idx");
+  repo::PackageIndex needy_index = repo::PackageIndex::open(m_dir / "needy.idx");
+  solve::Resolver strict(archive_index, "amd64", fs::path(), &installed_index, &needy_index);
+  try {
+    strict.resolve({});
+    ADD_FAILURE() << "a local package needing a newer installed one resolved";
+  } catch (const Error& e) {
+    EXPECT_NE(std::string(e.what()).find("needy 1 depends on libc6 (>= 2.40)"), std::string::npos)
+        << e.what();
+  }
+}

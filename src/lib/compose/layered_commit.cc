@@ -9,10 +9,14 @@
 #include "lib/compose/ostree_layout.h"
 #include "lib/compose/stage_layering.h"
 #include "lib/compose/work_tree.h"
+#include "lib/deb/control.h"
+#include "lib/pkgcache/deb_cache.h"
 #include "lib/solve/resolver.h"
 #include "lib/util/chroot.h"
 #include "lib/util/error.h"
 #include "lib/util/fs.h"
+#include "lib/util/hash.h"
+#include "lib/util/process.h"
 #include "lib/util/strings.h"
 
 namespace apt_ostree::compose {
@@ -20,6 +24,37 @@ namespace apt_ostree::compose {
 namespace fs = std::filesystem;
 
 namespace {
+
+// The local .debs as an index (their control fields, a Filename, Size and SHA256), each put into
+// the shared package cache so that the fetch phase finds it there. Throws Error naming a file
+// that is not a .deb or whose package the base has.
+void index_local_debs(const std::vector<fs::path>& debs, const repo::PackageIndex& installed,
+                      const fs::path& index_path, const BuildSettings& settings) {
+  std::string stanzas;
+  pkgcache::DebCache cache(settings.cache_root / "debs");
+  for (const fs::path& deb : debs) {
+    util::ProcessResult fields = util::run_process({"dpkg-deb", "--field", deb.string()});
+    if (fields.exit_code != 0)
+      fail("{} is not a readable .deb: {}", deb.string(), std::string(util::trim(fields.err)));
+    std::string sha256 = util::digest_file(util::DigestKind::sha256, deb);
+    uint64_t size = fs::file_size(deb);
+    std::string stanza = std::string(util::trim(fields.out));
+    deb::ControlParser parser(stanza, deb.string());
+    deb::ControlStanza parsed;
+    if (!parser.next(parsed) || !parsed.get("Package"))
+      fail("{} has no Package field in its control file", deb.string());
+    std::string name(*parsed.get("Package"));
+    if (installed.equal_range(name).first != installed.equal_range(name).second)
+      fail("'{}' ({}) is already installed in the base", name, deb.string());
+    fs::copy_file(deb, cache.partial_path(sha256), fs::copy_options::overwrite_existing);
+    cache.commit(sha256, size, deb.string());
+    stanzas += fmt::format("{}\nFilename: {}\nSize: {}\nSHA256: {}\n\n", stanza,
+                           deb.filename().string(), size, sha256);
+  }
+  repo::PackageIndexBuilder builder;
+  builder.add_packages(stanzas, "", "local .debs");
+  builder.write(index_path);
+}
 
 // What to add to the checked-out base in `work`: the request resolved against the archive view
 // with the base's dpkg database installed.
@@ -34,8 +69,14 @@ StagePlan plan_layering(const LayeringRequest& request, const WorkTree& work,
   fs::path installed_path = work.file("installed.idx");
   write_installed_index(work.path(), installed_path);
   repo::PackageIndex installed = repo::PackageIndex::open(installed_path);
+  if (!request.local_debs.empty()) {
+    fs::path local_path = work.file("local.idx");
+    index_local_debs(request.local_debs, installed, local_path, settings);
+    plan.local_index.emplace(repo::PackageIndex::open(local_path));
+  }
   solve::Resolver resolver(*plan.index, plan.view.architecture,
-                           generation / solve::k_solv_cache_name, &installed);
+                           generation / solve::k_solv_cache_name, &installed,
+                           plan.local_index ? &*plan.local_index : nullptr);
   solve::ResolveRequest resolve;
   auto is_installed = [&](const std::string& name) {
     auto [first, last] = installed.equal_range(name);
@@ -58,6 +99,7 @@ StagePlan plan_layering(const LayeringRequest& request, const WorkTree& work,
   solve::Plan solved = resolver.resolve(resolve, &phases);
   for (const solve::PlanEntry& entry : solved.packages)
     plan.records.push_back(plan.index->at(entry.index));
+  for (size_t record : solved.local) plan.records.push_back(plan.local_index->at(record));
   // apt's auto-installed marks: the base's, and the new dependencies.
   fs::path states = work.path() / "var/lib/apt/extended_states";
   if (fs::exists(states)) plan.auto_installed = util::read_file(states);
@@ -124,6 +166,7 @@ LayeredCommit build_layered_commit(store::Repo& repo, const fs::path& repo_path,
   store::CommitOptions commit;
   commit.parent = base.checksum;
   std::vector<std::string> changes = request.packages;
+  for (const fs::path& deb : request.local_debs) changes.push_back(deb.filename().string());
   for (const std::string& name : request.removals) changes.push_back("-" + name);
   commit.subject =
       fmt::format("apt-ostree: {} on {}", fmt::join(changes, " "), base.checksum.substr(0, 12));

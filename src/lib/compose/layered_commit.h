@@ -38,6 +38,7 @@ struct LayeringRequest {
   std::filesystem::path base_tree;
   std::vector<std::string> packages;  // "name" or "name=version", none of them in the base
   std::vector<std::string> removals;  // base packages to remove (purged), by name
+  std::vector<std::filesystem::path> local_debs;  // .deb files to install, none in the base
   repo::RepoConfig view;              // the archive they come from
   // Requested packages the base already has, and removals of packages it does not have, are
   // skipped ("inactive", as rpm-ostree calls them: an upgrade whose new base changed) instead of
@@ -53,6 +54,8 @@ struct LayeredCommit {
 };
 
 // Builds the commit in `repo` (the repository at `repo_path`; work trees go to its tmp/).
+// Local .debs are put into the shared package cache (by their SHA256) and installed after what
+// they need from the archive.
 // Throws Error naming the culprit: an unknown or already installed package, a dependency the
 // base cannot meet (its package named), a failed download or maintainer script (with the end
 // of the log), a kernel among the packages (a deployment boots its base's). Nothing is left

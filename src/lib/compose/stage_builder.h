@@ -82,6 +82,7 @@ repo::RepoConfig archive_view(const Stage& stage, const BuildSettings& settings)
 struct StagePlan {
   repo::RepoConfig view;
   std::optional<repo::PackageIndex> index;    // the records below point into it
+  std::optional<repo::PackageIndex> local_index;  // local .debs' records (package layering)
   std::vector<repo::PackageRecord> records;   // every package of the stage, in install order
   // Packages of the parent's tree the stage removes (dpkg --purge) before it installs its own:
   // package layering's `override remove`.

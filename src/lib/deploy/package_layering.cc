@@ -9,6 +9,9 @@
 #include "lib/repo/apt_sources.h"
 #include "lib/store/commit_object.h"
 #include "lib/util/error.h"
+#include "lib/util/hash.h"
+#include "lib/util/process.h"
+#include "lib/util/strings.h"
 
 namespace apt_ostree::deploy {
 
@@ -26,7 +29,37 @@ std::string commit_architecture(const store::CommitInfo& commit) {
        commit.checksum);
 }
 
+// "SHA256:NAME" -> NAME.
+std::string_view local_name(std::string_view entry) {
+  size_t colon = entry.find(':');
+  return colon == std::string_view::npos ? entry : entry.substr(colon + 1);
+}
+
+// Copies `deb` into the stateroot (atomically, named by its SHA256) and returns its origin entry.
+std::string keep_local_deb(const fs::path& sysroot, const std::string& osname, const fs::path& deb) {
+  util::ProcessResult name = util::run_process({"dpkg-deb", "--field", deb.string(), "Package"});
+  if (name.exit_code != 0 || util::trim(name.out).empty())
+    fail("{} is not a readable .deb: {}", deb.string(), std::string(util::trim(name.err)));
+  std::string entry = fmt::format("{}:{}", util::digest_file(util::DigestKind::sha256, deb),
+                                  util::trim(name.out));
+  fs::path kept = local_deb_path(sysroot, osname, entry);
+  fs::create_directories(kept.parent_path());
+  fs::path partial = kept;
+  partial += ".partial";
+  fs::copy_file(deb, partial, fs::copy_options::overwrite_existing);
+  fs::rename(partial, kept);
+  return entry;
+}
+
 }  // namespace
+
+fs::path local_deb_path(const fs::path& sysroot, const std::string& osname,
+                        const std::string& entry) {
+  std::string sha256 = entry.substr(0, entry.find(':'));
+  if (!util::is_lower_hex(sha256, 64))
+    fail("the origin's local package '{}' is not SHA256:NAME", entry);
+  return sysroot / "ostree/deploy" / osname / "var/lib/apt-ostree/local-debs" / (sha256 + ".deb");
+}
 
 std::string base_commit(const fs::path& repo, const ListedDeployment& deployment) {
   if (!deployment.origin.derived()) return deployment.deployment.checksum;
@@ -69,6 +102,14 @@ compose::LayeredCommit commit_for_origin(Transaction& transaction, const std::st
   for (const ListedDeployment& listed : transaction.deployments())
     if (listed.deployment.checksum == base) request.base_tree = listed.deployment.path;
   request.packages = origin.packages;
+  for (const std::string& entry : origin.local_packages) {
+    fs::path deb = local_deb_path(transaction.path(), transaction.base().deployment.osname, entry);
+    if (!fs::exists(deb))
+      fail("the local package {} of the origin is missing: {} was removed; `apt-ostree uninstall "
+           "{}`",
+           local_name(entry), deb.string(), local_name(entry));
+    request.local_debs.push_back(deb);
+  }
   request.removals = origin.removed;
   request.view = view;
   request.skip_inactive = skip_inactive;
@@ -88,6 +129,12 @@ LayeringResult change_packages(Transaction& transaction, const LayeredPackagesCh
     origin.replaced.clear();
   }
   for (const std::string& name : change.uninstall) {
+    auto local = std::find_if(origin.local_packages.begin(), origin.local_packages.end(),
+                              [&](const std::string& entry) { return local_name(entry) == name; });
+    if (local != origin.local_packages.end()) {
+      origin.local_packages.erase(local);
+      continue;
+    }
     auto found = std::find(origin.packages.begin(), origin.packages.end(), name);
     if (found == origin.packages.end())
       fail("'{}' is not a layered package of {} (layered: {})", name,
@@ -117,6 +164,14 @@ LayeringResult change_packages(Transaction& transaction, const LayeredPackagesCh
     if (std::find(origin.packages.begin(), origin.packages.end(), name) != origin.packages.end())
       fail("'{}' is already layered on {}", name, deployment.deployment.checksum);
     origin.packages.push_back(name);
+  }
+  for (const fs::path& deb : change.install_local) {
+    std::string entry = keep_local_deb(transaction.path(), deployment.deployment.osname, deb);
+    for (const std::string& layered : origin.local_packages)
+      if (local_name(layered) == local_name(entry))
+        fail("'{}' is already layered on {} (from a local .deb)", local_name(entry),
+             deployment.deployment.checksum);
+    origin.local_packages.push_back(entry);
   }
   fs::path repo = transaction.sysroot().repo_path();
   LayeringResult result;

@@ -20,6 +20,7 @@ using LayeringSettings = compose::BuildSettings;
 
 struct LayeredPackagesChange {
   std::vector<std::string> install;    // names to add to the layered set
+  std::vector<std::filesystem::path> install_local;  // .deb files to add to it (kept in the sysroot)
   std::vector<std::string> uninstall;  // names to drop from it
   bool reset = false;                  // drop every layered package and override first
   std::vector<std::string> remove_base;   // `override remove`: base packages to remove
@@ -35,6 +36,11 @@ struct LayeringResult {
   uint64_t bytes_downloaded = 0;
   store::Deployment deployed;
 };
+
+// Local .debs layered on a deployment are kept in its stateroot's /var (the origin names them
+// `SHA256:NAME` in `[packages] requested-local`), so that an upgrade can install them again.
+std::filesystem::path local_deb_path(const std::filesystem::path& sysroot,
+                                     const std::string& osname, const std::string& entry);
 
 // The base commit of a deployment: its commit, or for a layered one, the commit it was built on.
 std::string base_commit(const std::filesystem::path& repo, const ListedDeployment& deployment);

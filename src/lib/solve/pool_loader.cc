@@ -238,6 +238,13 @@ void SolvPool::add_installed(const repo::PackageIndex& installed) {
   pool_createwhatprovides(m_pool);
 }
 
+void SolvPool::add_local(const repo::PackageIndex& local) {
+  if (m_local_repo) fail("the local packages were given twice");
+  m_local_repo = repo_create(m_pool, "local");
+  for (size_t i = 0; i < local.size(); ++i) add_record(local.at(i), m_local_repo);
+  pool_createwhatprovides(m_pool);
+}
+
 bool SolvPool::installed_provides(Id dependency, const std::vector<Id>& ignored) const {
   if (!m_installed_repo) return false;
   Pool* pool = m_pool;  // FOR_PROVIDES names it

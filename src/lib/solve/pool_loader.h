@@ -58,6 +58,14 @@ class SolvPool {
   // Adds the packages of `installed` (a tree's dpkg database, as an index) as libsolv's installed
   // repository, translated by the same rules; `installed` must outlive the pool. Once only.
   void add_installed(const repo::PackageIndex& installed);
+  // Adds the packages of `local` (.deb files given by path) as a repository of their own, so a
+  // request can install them and libsolv resolves their dependencies; `local` must outlive the
+  // pool. Once only.
+  void add_local(const repo::PackageIndex& local);
+  Repo* local_repo() const { return m_local_repo; }
+  bool is_local(Id solvable) const {
+    return m_local_repo && m_pool->solvables[solvable].repo == m_local_repo;
+  }
   // The installed repository; null without add_installed.
   Repo* installed_repo() const { return m_installed_repo; }
   bool is_installed(Id solvable) const {
@@ -112,6 +120,7 @@ class SolvPool {
   Pool* m_pool = nullptr;
   Repo* m_repo = nullptr;
   Repo* m_installed_repo = nullptr;
+  Repo* m_local_repo = nullptr;
   size_t m_size = 0;
   std::string m_architecture;
   bool m_loaded_from_cache = false;

@@ -99,7 +99,8 @@ std::string explain_rule(Solver* solver, const ProblemContext& context, Id rule)
   Id source = 0, target = 0, dep = 0;
   SolverRuleinfo type = solver_ruleinfo(solver, rule, &source, &target, &dep);
   auto in_repo = [&](Id p) { return p > 0 && pool->solvables[p].repo == context.solv.repo(); };
-  std::string subject = in_repo(source) || (source > 0 && context.solv.is_installed(source))
+  std::string subject = in_repo(source) || (source > 0 && (context.solv.is_installed(source) ||
+                                                            context.solv.is_local(source)))
                             ? package_text(context.solv, source)
                             : std::string();
   switch (type) {

@@ -55,12 +55,14 @@ struct Resolver::Impl {
   SolvPool solv;
 
   Impl(const repo::PackageIndex& index, std::string architecture,
-       const std::filesystem::path& cache, const repo::PackageIndex* installed)
+       const std::filesystem::path& cache, const repo::PackageIndex* installed,
+       const repo::PackageIndex* local)
       : index(index),
         architecture(std::move(architecture)),
         solv(index, this->architecture, cache),
         installed(installed) {
     if (installed) solv.add_installed(*installed);
+    if (local) solv.add_local(*local);
   }
 
   const repo::PackageIndex* installed;
@@ -74,8 +76,10 @@ struct Resolver::Impl {
 };
 
 Resolver::Resolver(const repo::PackageIndex& index, std::string architecture,
-                   const std::filesystem::path& solv_cache, const repo::PackageIndex* installed)
-    : m_impl(std::make_unique<Impl>(index, std::move(architecture), solv_cache, installed)) {}
+                   const std::filesystem::path& solv_cache, const repo::PackageIndex* installed,
+                   const repo::PackageIndex* local)
+    : m_impl(std::make_unique<Impl>(index, std::move(architecture), solv_cache, installed,
+                                    local)) {}
 
 Resolver::~Resolver() = default;
 
@@ -236,6 +240,11 @@ Plan Resolver::resolve(const ResolveRequest& request, util::PhaseLog* phases) {
   }
   for (const Seed& seed : seeds)
     queue_push2(&jobs.queue, SOLVER_INSTALL | SOLVER_SOLVABLE, solv.solvable(seed.record));
+  if (Repo* local = solv.local_repo()) {
+    Id p;
+    Solvable* s;
+    FOR_REPO_SOLVABLES(local, p, s) { queue_push2(&jobs.queue, SOLVER_INSTALL | SOLVER_SOLVABLE, p); }
+  }
   // apt's whole marked set as weak installs: libsolv keeps it where it is consistent (so a
   // dependency apt satisfied with a real package is not re-satisfied by a provider installed for
   // another reason) and drops what cannot be installed; favouring it steers the remaining choices.
@@ -287,11 +296,14 @@ Plan Resolver::resolve(const ResolveRequest& request, util::PhaseLog* phases) {
 
   std::vector<bool> installed(impl.index.size(), false);
   std::vector<size_t> installed_records;
+  Plan plan;
   {
     QueueGuard decisions;
     solver_get_decisionqueue(solver.get(), &decisions.queue);
     for (int i = 0; i < decisions.queue.count; ++i) {
       Id p = decisions.queue.elements[i];
+      if (p > 0 && solv.is_local(p))
+        plan.local.push_back(static_cast<size_t>(p - solv.local_repo()->start));
       if (p <= 0 || pool->solvables[p].repo != solv.repo()) continue;
       installed[solv.record(p)] = true;
       installed_records.push_back(solv.record(p));
@@ -331,7 +343,7 @@ Plan Resolver::resolve(const ResolveRequest& request, util::PhaseLog* phases) {
 
   phase.reset();
   if (phases) phase.emplace(*phases, "order");
-  Plan plan;
+  std::sort(plan.local.begin(), plan.local.end());
   for (size_t record : install_order(solv, installed_records)) {
     // Every installed package is reachable from a seed (libsolv installs nothing unasked); the
     // fallback keeps the plan honest should that ever not hold.

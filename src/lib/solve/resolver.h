@@ -76,6 +76,9 @@ struct PlanEntry {
 
 struct Plan {
   std::vector<PlanEntry> packages;  // install order: Pre-Depends (then Depends) before dependents
+  // Records of the local packages' index (a resolver given local .debs installs them all), after
+  // `packages`, which holds what they need from the archive.
+  std::vector<size_t> local;
   uint64_t download_bytes = 0;
   uint64_t installed_kib = 0;
 };
@@ -85,11 +88,13 @@ class Resolver {
   // `solv_cache` (may be empty) is a libsolv .solv file written by write_solv_cache for this
   // index; loading it is much faster than building the pool from the index. A missing or stale
   // cache is rebuilt from the index and rewritten (best effort: a read-only cache stays as is).
-  // `installed`, when given, is the index of the installed packages (see above); it must outlive
-  // the resolver.
+  // `installed`, when given, is the index of the installed packages (see above); `local`, of
+  // .deb files to install with every request, their dependencies from the archive (or the
+  // installed packages). Both must outlive the resolver.
   Resolver(const repo::PackageIndex& index, std::string architecture,
            const std::filesystem::path& solv_cache = {},
-           const repo::PackageIndex* installed = nullptr);
+           const repo::PackageIndex* installed = nullptr,
+           const repo::PackageIndex* local = nullptr);
   ~Resolver();
   Resolver(const Resolver&) = delete;
   Resolver& operator=(const Resolver&) = delete;
