@@ -128,9 +128,23 @@ void register_override(CLI::App& app, Context& context) {
     change.remove_base = options->packages;
     run_change(context, *options, change, "override remove");
   });
+  auto [replace, replace_options] =
+      add_command(*override_command, context, "replace",
+                  "Replace base packages by local .deb files of the same names");
+  replace->callback([&context, options = replace_options] {
+    deploy::LayeredPackagesChange change;
+    for (const std::string& deb : options->packages) {
+      if (!std::filesystem::is_regular_file(deb))
+        throw Error(fmt::format("override replace takes .deb files; {} is not one", deb),
+                    ExitCode::usage);
+      change.replace_local.push_back(std::filesystem::absolute(deb));
+    }
+    run_change(context, *options, change, "override replace");
+  });
   auto [reset, reset_options] = add_command(*override_command, context, "reset",
-                                            "Restore removed base packages", Packages::optional);
-  reset->add_flag("--all", reset_options->all, "Restore every removed base package");
+                                            "Restore removed or replaced base packages",
+                                            Packages::optional);
+  reset->add_flag("--all", reset_options->all, "Restore every removed or replaced base package");
   reset->callback([&context, options = reset_options] {
     if (options->packages.empty() == !options->all)
       throw Error("override reset needs PACKAGE... or --all (not both)", ExitCode::usage);

@@ -195,4 +195,24 @@ layer -q deploy "$c1"
 layer -q uninstall fx-local
 [ "$(status_field 0 checksum)" = "$c1" ] || die "uninstalling the local package did not deploy the base"
 
+step "override replace puts a local .deb in place of a base package; override reset undoes it"
+replacement=$TEST_DIR/fx-order-base-2
+mkdir -p "$replacement/DEBIAN" "$replacement/usr/share/fx-replaced"
+printf 'Package: fx-order-base\nVersion: 2.0\nArchitecture: all\nMaintainer: t <t@example.invalid>\nDescription: a newer fx-order-base\n built here\n' \
+  >"$replacement/DEBIAN/control"
+echo "replaced" >"$replacement/usr/share/fx-replaced/file"
+dpkg-deb --build --root-owner-group "$replacement" "$TEST_DIR/fx-order-base_2.0_all.deb" >/dev/null
+expect_fail layer override replace "$TEST_DIR/fx-local_0.1_all.deb"
+expect_contains "$FAIL_STDERR" "'fx-local'" "override replace of a package the base lacks"
+expect_contains "$FAIL_STDERR" "replaces nothing" "override replace of a package the base lacks"
+layer -q override replace "$TEST_DIR/fx-order-base_2.0_all.deb"
+tree=$(deployed_tree)
+awk '/^Package: fx-order-base$/,/^$/' "$tree/usr/lib/sysimage/dpkg/status" | grep -q "^Version: 2.0" ||
+  die "override replace did not install fx-order-base 2.0"
+[ "$(cat "$tree/usr/share/fx-replaced/file")" = replaced ] || die "the replacement's file is not deployed"
+expect_contains "$(run_tool status --sysroot "$sysroot")" "LocalBaseReplacements: " "status after override replace"
+expect_contains "$(run_tool db diff --sysroot "$sysroot" "$c1" "$(status_field 0 checksum)")" "fx-order-base:all 1.0 -> 2.0" "db diff after override replace"
+layer -q override reset fx-order-base
+[ "$(status_field 0 checksum)" = "$c1" ] || die "override reset of the replacement did not deploy the base"
+
 echo "all layering tests passed" >&2

@@ -476,6 +476,14 @@ TEST_F(ResolverTest, LocalPackagesAreInstalledWithWhatTheyNeedFromTheArchive) {
   EXPECT_EQ(archive_index.at(plan.packages[0].index).name, "libapt");
   EXPECT_EQ(plan.local, std::vector<size_t>{0});
 
+  // A local package named like an installed one replaces it (override replace).
+  repo::PackageIndexBuilder newer;
+  newer.add_packages(stanza("libc6", "2.40"), "", "local");
+  newer.write(m_dir / "newer.idx");
+  repo::PackageIndex newer_index = repo::PackageIndex::open(m_dir / "newer.idx");
+  solve::Resolver replacing(archive_index, "amd64", fs::path(), &installed_index, &newer_index);
+  EXPECT_EQ(replacing.resolve({}).local, std::vector<size_t>{0});
+
   repo::PackageIndexBuilder needy;
   needy.add_packages(stanza("needy", "1", "Depends: libc6 (>= 2.40)\n"), "", "local");
   needy.write(m_dir / "needy.idx");

@@ -25,14 +25,20 @@ namespace fs = std::filesystem;
 
 namespace {
 
+struct LocalDeb {
+  fs::path path;
+  bool replaces = false;  // replaces the base's package of its name
+};
+
 // The local .debs as an index (their control fields, a Filename, Size and SHA256), each put into
 // the shared package cache so that the fetch phase finds it there. Throws Error naming a file
-// that is not a .deb or whose package the base has.
-void index_local_debs(const std::vector<fs::path>& debs, const repo::PackageIndex& installed,
-                      const fs::path& index_path, const BuildSettings& settings) {
+// that is not a .deb, whose package the base has (an addition) or lacks (a replacement).
+void index_local_debs(const std::vector<LocalDeb>& debs, const repo::PackageIndex& installed,
+                      const fs::path& index_path, const BuildSettings& settings,
+                      bool skip_inactive, std::vector<std::string>& inactive, StagePlan& plan) {
   std::string stanzas;
   pkgcache::DebCache cache(settings.cache_root / "debs");
-  for (const fs::path& deb : debs) {
+  for (const auto& [deb, replaces] : debs) {
     util::ProcessResult fields = util::run_process({"dpkg-deb", "--field", deb.string()});
     if (fields.exit_code != 0)
       fail("{} is not a readable .deb: {}", deb.string(), std::string(util::trim(fields.err)));
@@ -44,8 +50,18 @@ void index_local_debs(const std::vector<fs::path>& debs, const repo::PackageInde
     if (!parser.next(parsed) || !parsed.get("Package"))
       fail("{} has no Package field in its control file", deb.string());
     std::string name(*parsed.get("Package"));
-    if (installed.equal_range(name).first != installed.equal_range(name).second)
-      fail("'{}' ({}) is already installed in the base", name, deb.string());
+    bool in_base = installed.equal_range(name).first != installed.equal_range(name).second;
+    if (in_base && !replaces)
+      fail("'{}' ({}) is already installed in the base; `apt-ostree override replace` replaces it",
+           name, deb.string());
+    if (!in_base && replaces && skip_inactive) {
+      inactive.push_back("=" + name);
+      continue;
+    }
+    if (!in_base && replaces)
+      fail("'{}' ({}) is not in the base, so it replaces nothing; `apt-ostree install` it", name,
+           deb.string());
+    if (replaces) plan.replacements.push_back(name);
     fs::copy_file(deb, cache.partial_path(sha256), fs::copy_options::overwrite_existing);
     cache.commit(sha256, size, deb.string());
     stanzas += fmt::format("{}\nFilename: {}\nSize: {}\nSHA256: {}\n\n", stanza,
@@ -69,9 +85,13 @@ StagePlan plan_layering(const LayeringRequest& request, const WorkTree& work,
   fs::path installed_path = work.file("installed.idx");
   write_installed_index(work.path(), installed_path);
   repo::PackageIndex installed = repo::PackageIndex::open(installed_path);
-  if (!request.local_debs.empty()) {
+  std::vector<LocalDeb> local;
+  for (const fs::path& deb : request.local_debs) local.push_back({deb, false});
+  for (const fs::path& deb : request.local_replacements) local.push_back({deb, true});
+  if (!local.empty()) {
     fs::path local_path = work.file("local.idx");
-    index_local_debs(request.local_debs, installed, local_path, settings);
+    index_local_debs(local, installed, local_path, settings, request.skip_inactive, inactive,
+                     plan);
     plan.local_index.emplace(repo::PackageIndex::open(local_path));
   }
   solve::Resolver resolver(*plan.index, plan.view.architecture,
@@ -167,6 +187,8 @@ LayeredCommit build_layered_commit(store::Repo& repo, const fs::path& repo_path,
   commit.parent = base.checksum;
   std::vector<std::string> changes = request.packages;
   for (const fs::path& deb : request.local_debs) changes.push_back(deb.filename().string());
+  for (const fs::path& deb : request.local_replacements)
+    changes.push_back("=" + deb.filename().string());
   for (const std::string& name : request.removals) changes.push_back("-" + name);
   commit.subject =
       fmt::format("apt-ostree: {} on {}", fmt::join(changes, " "), base.checksum.substr(0, 12));

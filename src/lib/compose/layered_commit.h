@@ -39,6 +39,8 @@ struct LayeringRequest {
   std::vector<std::string> packages;  // "name" or "name=version", none of them in the base
   std::vector<std::string> removals;  // base packages to remove (purged), by name
   std::vector<std::filesystem::path> local_debs;  // .deb files to install, none in the base
+  // .deb files replacing the base's package of their name (`override replace`).
+  std::vector<std::filesystem::path> local_replacements;
   repo::RepoConfig view;              // the archive they come from
   // Requested packages the base already has, and removals of packages it does not have, are
   // skipped ("inactive", as rpm-ostree calls them: an upgrade whose new base changed) instead of

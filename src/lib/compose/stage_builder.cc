@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -532,7 +533,9 @@ BuiltStage build_stage_tree(const Stage& stage, const StagePlan& plan, const Wor
     std::map<std::string, std::string> installed = installed_packages(root);
     for (const repo::PackageRecord& record : plan.records) {
       auto found = installed.find(fmt::format("{}:{}", record.name, record.architecture));
-      if (found == installed.end())
+      bool replacing = std::find(plan.replacements.begin(), plan.replacements.end(),
+                                 record.name) != plan.replacements.end();
+      if (found == installed.end() || replacing)
         records.push_back(record);
       else if (found->second != record.version)
         fail("stage '{}' would change {} {} of its parent '{}' to {}: rebuild the parent first",

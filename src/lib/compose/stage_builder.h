@@ -87,6 +87,9 @@ struct StagePlan {
   // Packages of the parent's tree the stage removes (dpkg --purge) before it installs its own:
   // package layering's `override remove`.
   std::vector<std::string> removals;
+  // Packages of the parent's tree the stage's records replace by another version (package
+  // layering's `override replace`); any other version change is an error.
+  std::vector<std::string> replacements;
   std::string auto_installed;                 // apt's extended_states for the tree
   uint64_t bytes_downloaded = 0;              // by the refresh
   // The archive's state in time: its Release file's Date (seconds since the epoch; 0 if it has

@@ -110,6 +110,14 @@ compose::LayeredCommit commit_for_origin(Transaction& transaction, const std::st
            local_name(entry), deb.string(), local_name(entry));
     request.local_debs.push_back(deb);
   }
+  for (const std::string& entry : origin.replaced) {
+    fs::path deb = local_deb_path(transaction.path(), transaction.base().deployment.osname, entry);
+    if (!fs::exists(deb))
+      fail("the replacement {} of the origin is missing: {} was removed; `apt-ostree override "
+           "reset {}`",
+           local_name(entry), deb.string(), local_name(entry));
+    request.local_replacements.push_back(deb);
+  }
   request.removals = origin.removed;
   request.view = view;
   request.skip_inactive = skip_inactive;
@@ -149,11 +157,23 @@ LayeringResult change_packages(Transaction& transaction, const LayeredPackagesCh
     origin.replaced.clear();
   }
   for (const std::string& name : change.restore_base) {
+    auto replaced = std::find_if(origin.replaced.begin(), origin.replaced.end(),
+                                 [&](const std::string& entry) { return local_name(entry) == name; });
+    if (replaced != origin.replaced.end()) {
+      origin.replaced.erase(replaced);
+      continue;
+    }
     auto found = std::find(origin.removed.begin(), origin.removed.end(), name);
     if (found == origin.removed.end())
       fail("'{}' has no override on {} (removed: {})", name, deployment.deployment.checksum,
            origin.removed.empty() ? "none" : fmt::format("{}", fmt::join(origin.removed, ", ")));
     origin.removed.erase(found);
+  }
+  for (const fs::path& deb : change.replace_local) {
+    std::string entry = keep_local_deb(transaction.path(), deployment.deployment.osname, deb);
+    std::erase_if(origin.replaced,
+                  [&](const std::string& kept) { return local_name(kept) == local_name(entry); });
+    origin.replaced.push_back(entry);
   }
   for (const std::string& name : change.remove_base) {
     if (std::find(origin.removed.begin(), origin.removed.end(), name) != origin.removed.end())

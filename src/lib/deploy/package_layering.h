@@ -24,7 +24,8 @@ struct LayeredPackagesChange {
   std::vector<std::string> uninstall;  // names to drop from it
   bool reset = false;                  // drop every layered package and override first
   std::vector<std::string> remove_base;   // `override remove`: base packages to remove
-  std::vector<std::string> restore_base;  // `override reset`: removals to drop
+  std::vector<std::string> restore_base;  // `override reset`: removals and replacements to drop
+  std::vector<std::filesystem::path> replace_local;  // `override replace`: .debs for base packages
   bool restore_all = false;               // `override reset --all`
 };
 

@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <set>
 #include <memory>
 #include <unordered_map>
 
@@ -227,12 +228,19 @@ Plan Resolver::resolve(const ResolveRequest& request, util::PhaseLog* phases) {
 
   QueueGuard jobs;
   // Installed packages stay as they are, but those removed (by name: no other version of them
-  // may come in instead).
+  // may come in instead) and those a local package of the same name replaces.
   if (Repo* installed = solv.installed_repo()) {
+    std::set<Id> replaced_names;
+    if (Repo* local = solv.local_repo()) {
+      Id p;
+      Solvable* s;
+      FOR_REPO_SOLVABLES(local, p, s) { replaced_names.insert(s->name); }
+    }
     Id p;
     Solvable* s;
     FOR_REPO_SOLVABLES(installed, p, s) {
-      if (std::find(removed.begin(), removed.end(), p) == removed.end())
+      if (std::find(removed.begin(), removed.end(), p) == removed.end() &&
+          !replaced_names.contains(s->name))
         queue_push2(&jobs.queue, SOLVER_LOCK | SOLVER_SOLVABLE, p);
     }
     for (Id p : removed)

@@ -90,7 +90,8 @@ class Resolver {
   // cache is rebuilt from the index and rewritten (best effort: a read-only cache stays as is).
   // `installed`, when given, is the index of the installed packages (see above); `local`, of
   // .deb files to install with every request, their dependencies from the archive (or the
-  // installed packages). Both must outlive the resolver.
+  // installed packages); one named like an installed package replaces it. Both must outlive the
+  // resolver.
   Resolver(const repo::PackageIndex& index, std::string architecture,
            const std::filesystem::path& solv_cache = {},
            const repo::PackageIndex* installed = nullptr,
