@@ -35,6 +35,15 @@ std::string_view local_name(std::string_view entry) {
   return colon == std::string_view::npos ? entry : entry.substr(colon + 1);
 }
 
+// Drops `name` from `local` (SHA256:NAME entries), else from `plain` (names); false if it is in
+// neither.
+bool drop_request(std::vector<std::string>& local, std::vector<std::string>& plain,
+                  const std::string& name) {
+  if (std::erase_if(local, [&](const std::string& entry) { return local_name(entry) == name; }))
+    return true;
+  return std::erase(plain, name) > 0;
+}
+
 // Copies `deb` into the stateroot (atomically, named by its SHA256) and returns its origin entry.
 std::string keep_local_deb(const fs::path& sysroot, const std::string& osname, const fs::path& deb) {
   util::ProcessResult name = util::run_process({"dpkg-deb", "--field", deb.string(), "Package"});
@@ -102,22 +111,19 @@ compose::LayeredCommit commit_for_origin(Transaction& transaction, const std::st
   for (const ListedDeployment& listed : transaction.deployments())
     if (listed.deployment.checksum == base) request.base_tree = listed.deployment.path;
   request.packages = origin.packages;
-  for (const std::string& entry : origin.local_packages) {
-    fs::path deb = local_deb_path(transaction.path(), transaction.base().deployment.osname, entry);
-    if (!fs::exists(deb))
-      fail("the local package {} of the origin is missing: {} was removed; `apt-ostree uninstall "
-           "{}`",
-           local_name(entry), deb.string(), local_name(entry));
-    request.local_debs.push_back(deb);
-  }
-  for (const std::string& entry : origin.replaced) {
-    fs::path deb = local_deb_path(transaction.path(), transaction.base().deployment.osname, entry);
-    if (!fs::exists(deb))
-      fail("the replacement {} of the origin is missing: {} was removed; `apt-ostree override "
-           "reset {}`",
-           local_name(entry), deb.string(), local_name(entry));
-    request.local_replacements.push_back(deb);
-  }
+  // The kept .debs the origin names; one that went missing is named with how to drop it.
+  auto kept_debs = [&](const std::vector<std::string>& entries, const char* drop) {
+    std::vector<fs::path> debs;
+    for (const std::string& entry : entries) {
+      debs.push_back(local_deb_path(transaction.path(), transaction.base().deployment.osname, entry));
+      if (!fs::exists(debs.back()))
+        fail("the local .deb of {} that the origin names is missing ({}); `apt-ostree {} {}`",
+             local_name(entry), debs.back().string(), drop, local_name(entry));
+    }
+    return debs;
+  };
+  request.local_debs = kept_debs(origin.local_packages, "uninstall");
+  request.local_replacements = kept_debs(origin.replaced, "override reset");
   request.removals = origin.removed;
   request.view = view;
   request.skip_inactive = skip_inactive;
@@ -136,39 +142,21 @@ LayeringResult change_packages(Transaction& transaction, const LayeredPackagesCh
     origin.removed.clear();
     origin.replaced.clear();
   }
-  for (const std::string& name : change.uninstall) {
-    auto local = std::find_if(origin.local_packages.begin(), origin.local_packages.end(),
-                              [&](const std::string& entry) { return local_name(entry) == name; });
-    if (local != origin.local_packages.end()) {
-      origin.local_packages.erase(local);
-      continue;
-    }
-    auto found = std::find(origin.packages.begin(), origin.packages.end(), name);
-    if (found == origin.packages.end())
+  for (const std::string& name : change.uninstall)
+    if (!drop_request(origin.local_packages, origin.packages, name))
       fail("'{}' is not a layered package of {} (layered: {})", name,
            deployment.deployment.checksum,
            origin.packages.empty() ? "none" : fmt::format("{}", fmt::join(origin.packages, ", ")));
-    origin.packages.erase(found);
-  }
   if (change.restore_all) {
     if (origin.removed.empty() && origin.replaced.empty())
       fail("{} has no overrides to reset", deployment.deployment.checksum);
     origin.removed.clear();
     origin.replaced.clear();
   }
-  for (const std::string& name : change.restore_base) {
-    auto replaced = std::find_if(origin.replaced.begin(), origin.replaced.end(),
-                                 [&](const std::string& entry) { return local_name(entry) == name; });
-    if (replaced != origin.replaced.end()) {
-      origin.replaced.erase(replaced);
-      continue;
-    }
-    auto found = std::find(origin.removed.begin(), origin.removed.end(), name);
-    if (found == origin.removed.end())
+  for (const std::string& name : change.restore_base)
+    if (!drop_request(origin.replaced, origin.removed, name))
       fail("'{}' has no override on {} (removed: {})", name, deployment.deployment.checksum,
            origin.removed.empty() ? "none" : fmt::format("{}", fmt::join(origin.removed, ", ")));
-    origin.removed.erase(found);
-  }
   for (const fs::path& deb : change.replace_local) {
     std::string entry = keep_local_deb(transaction.path(), deployment.deployment.osname, deb);
     std::erase_if(origin.replaced,
