@@ -101,19 +101,15 @@ std::vector<bool> Resolver::Impl::excluded_records(const std::vector<std::string
 
 std::vector<Id> Resolver::Impl::removed_solvables(const std::vector<std::string>& names) const {
   std::vector<Id> removed;
-  Repo* repo = solv.installed_repo();
   for (const std::string& name : names) {
-    if (!installed || installed->equal_range(name).first == installed->equal_range(name).second)
+    auto [first, last] = installed ? installed->equal_range(name) : std::pair<size_t, size_t>{};
+    if (first == last)
       throw BadRequest(fmt::format("'{}' is not installed, so it cannot be removed", name), name);
-    if (installed->at(installed->equal_range(name).first).essential)
+    if (installed->at(first).essential)
       throw BadRequest(fmt::format("'{}' is Essential: the system needs it to work", name), name);
-    Pool* pool = solv.pool();
-    Id name_id = pool_str2id(pool, name.c_str(), 0);
-    Id p;
-    Solvable* s;
-    FOR_REPO_SOLVABLES(repo, p, s) {
-      if (s->name == name_id) removed.push_back(p);
-    }
+    // add_installed added the index's records in order: record i is solvable start + i.
+    for (size_t record = first; record < last; ++record)
+      removed.push_back(solv.installed_repo()->start + static_cast<Id>(record));
   }
   return removed;
 }
